@@ -1,0 +1,27 @@
+"""The ASGI application, built explicitly from a container (never at import time)."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+
+import radar
+from radar.api import errors
+from radar.api.routes import health, incidents, policy
+from radar.bootstrap import Container
+
+
+def create_app(container: Container) -> FastAPI:
+    app = FastAPI(
+        title="Radar",
+        version=radar.__version__,
+        description="Incident management: declare, respond, communicate, learn.",
+        openapi_url="/api/openapi.json",
+        docs_url="/api/docs",
+        redoc_url=None,
+    )
+    app.state.container = container
+    errors.install(app)
+    app.include_router(health.router)
+    app.include_router(incidents.router)
+    app.include_router(policy.router)
+    return app

@@ -1,0 +1,39 @@
+"""Request dependencies: the container, the authenticated principal, the interface used."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Depends, Header, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+
+from radar.bootstrap import Container
+from radar.domain.access import Principal
+from radar.domain.errors import Unauthenticated
+from radar.domain.incident import Via
+
+_bearer = HTTPBearer(auto_error=False, description="An API token from `radar token create`.")
+
+
+def container(request: Request) -> Container:
+    built: Container = request.app.state.container
+    return built
+
+
+def principal(
+    request: Request,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+) -> Principal:
+    if credentials is None or credentials.scheme.lower() != "bearer":
+        raise Unauthenticated("send an API token as `Authorization: Bearer <token>`")
+    return container(request).accounts.authenticate(credentials.credentials)
+
+
+def via(x_radar_via: Annotated[str | None, Header(include_in_schema=False)] = None) -> Via:
+    """Which interface the caller is: the CLI says so; everything else is the API."""
+    return Via.CLI if x_radar_via == Via.CLI.value else Via.API
+
+
+ContainerDep = Annotated[Container, Depends(container)]
+PrincipalDep = Annotated[Principal, Depends(principal)]
+ViaDep = Annotated[Via, Depends(via)]

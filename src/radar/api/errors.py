@@ -1,0 +1,131 @@
+"""One place that turns errors into HTTP responses, all with the same JSON shape:
+
+``{"error": {"code": ..., "message": ..., "field": ..., "problems": [{"field", "message"}]}}``
+
+Bad input never becomes a 500, and a 500 never shows a traceback.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException
+
+from radar.domain.errors import (
+    Conflict,
+    Forbidden,
+    InvalidInput,
+    InvalidTransition,
+    NotFound,
+    Problem,
+    RadarError,
+    Unauthenticated,
+)
+
+log = logging.getLogger("radar.api")
+
+STATUS: dict[type[RadarError], int] = {
+    NotFound: 404,
+    InvalidInput: 422,
+    InvalidTransition: 409,
+    Conflict: 409,
+    Unauthenticated: 401,
+    Forbidden: 403,
+}
+
+
+def error_body(
+    code: str,
+    message: str,
+    field: str | None = None,
+    problems: Sequence[Problem] = (),
+    **extra: Any,
+) -> dict[str, Any]:
+    listed = [{"field": p.field, "message": p.message} for p in problems] or [
+        {"field": field, "message": message}
+    ]
+    return {
+        "error": {"code": code, "message": message, "field": field, "problems": listed, **extra}
+    }
+
+
+def _status_for(exc: RadarError) -> int:
+    for cls in type(exc).__mro__:
+        if cls in STATUS:
+            return STATUS[cls]
+    return 400
+
+
+async def _radar_error(_: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, RadarError)
+    extra: dict[str, Any] = {}
+    problems: Sequence[Problem] = ()
+    if isinstance(exc, InvalidTransition):
+        extra = {"current_status": exc.current_status, "allowed_actions": list(exc.allowed_actions)}
+    if isinstance(exc, InvalidInput):
+        problems = exc.problems
+    headers = {"WWW-Authenticate": "Bearer"} if isinstance(exc, Unauthenticated) else None
+    body = error_body(exc.code, exc.message, exc.field, problems, **extra)
+    return JSONResponse(body, status_code=_status_for(exc), headers=headers)
+
+
+def _field(loc: Sequence[Any]) -> str:
+    parts = [str(p) for p in loc]
+    if parts and parts[0] in ("body", "query", "path", "header"):
+        parts = parts[1:]
+    return ".".join(parts) or "body"
+
+
+async def _validation_error(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, RequestValidationError)
+    errors = exc.errors()
+    media = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    body_sent = request.method in ("POST", "PUT", "PATCH") and media and media != "application/json"
+    if body_sent and any(tuple(e["loc"]) == ("body",) for e in errors):
+        message = f"send the body as JSON with `Content-Type: application/json`, not {media}"
+        return JSONResponse(error_body("unsupported_media_type", message, "body"), 415)
+    if any(e.get("type") == "json_invalid" for e in errors):
+        detail = next(e for e in errors if e.get("type") == "json_invalid")
+        message = f"the request body is not valid JSON: {detail.get('ctx', {}).get('error', '')}"
+        return JSONResponse(error_body("malformed_json", message.strip(": "), "body"), 400)
+    problems = [Problem(_field(e["loc"]), _message(e)) for e in errors]
+    first = problems[0]
+    message = f"{first.field}: {first.message}" if first.field else first.message
+    if len(problems) > 1:
+        message += f" (and {len(problems) - 1} more)"
+    return JSONResponse(error_body("invalid_input", message, first.field, problems), 422)
+
+
+def _message(err: dict[str, Any]) -> str:
+    if err.get("type") == "extra_forbidden":
+        return "unknown field"
+    if err.get("type") == "missing":
+        return "this field is required"
+    return str(err.get("msg", "invalid value"))
+
+
+async def _http_error(_: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, HTTPException)
+    codes = {404: "not_found", 405: "method_not_allowed", 401: "unauthenticated"}
+    code = codes.get(exc.status_code, "http_error")
+    return JSONResponse(
+        error_body(code, str(exc.detail)), status_code=exc.status_code, headers=exc.headers
+    )
+
+
+async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
+    log.exception("unexpected error on %s %s", request.method, request.url.path, exc_info=exc)
+    body = error_body("internal_error", "Radar hit an unexpected error; it has been logged")
+    return JSONResponse(body, status_code=500)
+
+
+def install(app: FastAPI) -> None:
+    app.add_exception_handler(RadarError, _radar_error)
+    app.add_exception_handler(RequestValidationError, _validation_error)
+    app.add_exception_handler(HTTPException, _http_error)
+    app.add_exception_handler(Exception, _unexpected)

@@ -1,0 +1,162 @@
+"""/api/v1/incidents: declare, list, read, and every change people make to an incident.
+
+``{incident}`` in a path is the reference (``INC-42``) or the bare number (``42``).
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Response
+
+from radar.api.deps import ContainerDep, PrincipalDep, ViaDep
+from radar.api.schemas.incidents import (
+    DeclineCreate,
+    IncidentCreate,
+    IncidentDetailOut,
+    IncidentListOut,
+    IncidentOut,
+    ReasonCreate,
+    ResolveCreate,
+    RolePatch,
+    SeverityPatch,
+    TimelineEntryOut,
+    UpdateCreate,
+)
+from radar.domain.incident import Role
+from radar.domain.lifecycle import Status
+from radar.domain.listing import MAX_PAGE, IncidentFilter
+from radar.services.incidents import Declaration
+
+router = APIRouter(prefix="/api/v1/incidents", tags=["incidents"])
+Ref = Annotated[str, "INC-42 or 42"]
+
+
+@router.post("", status_code=201, response_model=IncidentOut)
+def declare(
+    body: IncidentCreate, c: ContainerDep, who: PrincipalDep, via: ViaDep, response: Response
+) -> IncidentOut:
+    """Declare an incident. It starts in triage (`reported`)."""
+    incident = c.incidents.declare(who, Declaration(**body.model_dump()), via)
+    response.headers["Location"] = f"/api/v1/incidents/{incident.reference}"
+    return IncidentOut.of(incident)
+
+
+@router.get("", response_model=IncidentListOut)
+def list_incidents(
+    c: ContainerDep,
+    who: PrincipalDep,
+    status: Annotated[list[Status] | None, Query()] = None,
+    severity: Annotated[list[str] | None, Query(max_length=20)] = None,
+    service: Annotated[list[str] | None, Query(max_length=100)] = None,
+    open: Annotated[
+        bool | None, Query(description="Only open (true) or only ended (false).")
+    ] = None,
+    drill: bool | None = None,
+    q: Annotated[
+        str | None, Query(max_length=200, description="Text in title or description.")
+    ] = None,
+    limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 50,
+    cursor: Annotated[str | None, Query(max_length=100)] = None,
+) -> IncidentListOut:
+    """Incidents, newest first, a page at a time."""
+    flt = IncidentFilter(
+        statuses=tuple(status or ()),
+        severities=tuple(severity or ()),
+        services=tuple(service or ()),
+        open=open,
+        drill=drill,
+        text=q.strip() if q and q.strip() else None,
+    )
+    found = c.incidents.list(who, flt, limit=limit, cursor=cursor)
+    return IncidentListOut(
+        items=[IncidentOut.of(i) for i in found.items], next_cursor=found.next_cursor
+    )
+
+
+@router.get("/{incident}", response_model=IncidentDetailOut)
+def show(incident: Ref, c: ContainerDep, who: PrincipalDep) -> IncidentDetailOut:
+    """One incident with its whole timeline, oldest entry first."""
+    detail = c.incidents.get(who, incident)
+    out = IncidentOut.of(detail.incident)
+    return IncidentDetailOut(
+        **out.model_dump(), timeline=[TimelineEntryOut.of(e) for e in detail.timeline]
+    )
+
+
+@router.post("/{incident}/acknowledge", response_model=IncidentOut)
+def acknowledge(incident: Ref, c: ContainerDep, who: PrincipalDep, via: ViaDep) -> IncidentOut:
+    """Record that someone is responding. Acknowledging again changes nothing."""
+    return IncidentOut.of(c.incidents.acknowledge(who, incident, via))
+
+
+@router.post("/{incident}/updates", response_model=IncidentOut, status_code=201)
+def post_update(
+    incident: Ref, body: UpdateCreate, c: ContainerDep, who: PrincipalDep, via: ViaDep
+) -> IncidentOut:
+    """Post a status update, optionally changing the status."""
+    changed = c.incidents.post_update(
+        who,
+        incident,
+        message=body.message,
+        visibility=body.visibility,
+        status=body.status,
+        via=via,
+    )
+    return IncidentOut.of(changed)
+
+
+@router.post("/{incident}/severity", response_model=IncidentOut)
+def change_severity(
+    incident: Ref, body: SeverityPatch, c: ContainerDep, who: PrincipalDep, via: ViaDep
+) -> IncidentOut:
+    """Move the incident to another severity level; a reason is required."""
+    changed = c.incidents.change_severity(
+        who, incident, severity=body.severity, reason=body.reason, via=via
+    )
+    return IncidentOut.of(changed)
+
+
+@router.put("/{incident}/roles/{role}", response_model=IncidentOut)
+def assign_role(
+    incident: Ref, role: Role, body: RolePatch, c: ContainerDep, who: PrincipalDep, via: ViaDep
+) -> IncidentOut:
+    """Give a role (commander, communications_lead, deputy) to a person, or `null` to clear it."""
+    changed = c.incidents.assign_role(who, incident, role=role, assignee=body.assignee, via=via)
+    return IncidentOut.of(changed)
+
+
+@router.post("/{incident}/resolve", response_model=IncidentOut)
+def resolve(
+    incident: Ref, body: ResolveCreate, c: ContainerDep, who: PrincipalDep, via: ViaDep
+) -> IncidentOut:
+    """Resolve with a summary of what happened and what fixed it."""
+    changed = c.incidents.resolve(
+        who, incident, summary=body.summary, visibility=body.visibility, via=via
+    )
+    return IncidentOut.of(changed)
+
+
+@router.post("/{incident}/reopen", response_model=IncidentOut)
+def reopen(
+    incident: Ref, body: ReasonCreate, c: ContainerDep, who: PrincipalDep, via: ViaDep
+) -> IncidentOut:
+    """Reopen a resolved incident; it needs a new acknowledgement."""
+    return IncidentOut.of(c.incidents.reopen(who, incident, reason=body.reason, via=via))
+
+
+@router.post("/{incident}/close", response_model=IncidentOut)
+def close(incident: Ref, c: ContainerDep, who: PrincipalDep, via: ViaDep) -> IncidentOut:
+    """Close a resolved incident for good."""
+    return IncidentOut.of(c.incidents.close(who, incident, via))
+
+
+@router.post("/{incident}/decline", response_model=IncidentOut)
+def decline(
+    incident: Ref, body: DeclineCreate, c: ContainerDep, who: PrincipalDep, via: ViaDep
+) -> IncidentOut:
+    """Triage outcome: not an incident. The reason (and ticket link) stay searchable."""
+    changed = c.incidents.decline(
+        who, incident, reason=body.reason, ticket_url=body.ticket_url, via=via
+    )
+    return IncidentOut.of(changed)

@@ -1,0 +1,1 @@
+"""API schemas: ``*Create`` / ``*Patch`` for input, ``*Out`` for output."""

@@ -1,0 +1,164 @@
+"""Incident request and response bodies. Inputs refuse unknown fields and wrong types."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictStr
+
+from radar.domain import incident as inc
+from radar.domain.events import TimelineEntry
+from radar.domain.incident import Incident, Role, Via, Visibility
+from radar.domain.lifecycle import Status, allowed_actions
+
+Title = Annotated[StrictStr, Field(min_length=1, max_length=inc.TITLE_MAX)]
+Text = Annotated[StrictStr, Field(max_length=inc.TEXT_MAX)]
+RequiredText = Annotated[StrictStr, Field(min_length=1, max_length=inc.TEXT_MAX)]
+Name = Annotated[StrictStr, Field(min_length=1, max_length=inc.NAME_MAX)]
+Ident = Annotated[StrictStr, Field(min_length=1, max_length=63)]
+Url = Annotated[StrictStr, Field(max_length=2000, pattern=r"^https?://\S+$")]
+
+
+class Input(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class IncidentCreate(Input):
+    title: Title
+    service: Ident = Field(description="A service id from the policy.")
+    severity: Ident = Field(description="A severity id from the policy, such as `sev2`.")
+    description: Text = ""
+    reporter: Name | None = Field(
+        None, description="Who reported it, when not the caller (say, a customer-support agent)."
+    )
+    restricted: StrictBool = False
+    drill: StrictBool = False
+
+
+class UpdateCreate(Input):
+    message: RequiredText
+    visibility: Visibility = Visibility.INTERNAL
+    status: Status | None = Field(
+        None, description="Move to this working status (or `resolved`) with the update."
+    )
+
+
+class SeverityPatch(Input):
+    severity: Ident
+    reason: RequiredText
+
+
+class RolePatch(Input):
+    assignee: Name | None = Field(description="The person; `null` leaves the role unassigned.")
+
+
+class ResolveCreate(Input):
+    summary: RequiredText
+    visibility: Visibility = Visibility.INTERNAL
+
+
+class ReasonCreate(Input):
+    reason: RequiredText
+
+
+class DeclineCreate(Input):
+    reason: RequiredText
+    ticket_url: Url | None = None
+
+
+class AcknowledgementOut(BaseModel):
+    by: str
+    at: datetime
+    via: Via
+
+
+class IncidentOut(BaseModel):
+    id: int
+    reference: str
+    title: str
+    description: str
+    service: str
+    severity: str
+    status: Status
+    reporter: str
+    restricted: bool
+    drill: bool
+    declared_at: datetime
+    updated_at: datetime
+    version: int
+    policy_version: int | None
+    acknowledgement: AcknowledgementOut | None
+    roles: dict[Role, str]
+    resolved_at: datetime | None
+    resolution_summary: str | None
+    closed_at: datetime | None
+    decline_reason: str | None
+    ticket_url: str | None
+    allowed_actions: list[str]
+
+    @classmethod
+    def of(cls, i: Incident) -> IncidentOut:
+        ack = i.acknowledgement
+        assert i.id is not None
+        return cls(
+            id=i.id,
+            reference=i.reference,
+            title=i.title,
+            description=i.description,
+            service=i.service,
+            severity=i.severity,
+            status=i.status,
+            reporter=i.reporter,
+            restricted=i.restricted,
+            drill=i.drill,
+            declared_at=i.declared_at,
+            updated_at=i.updated_at,
+            version=i.version,
+            policy_version=i.policy_version,
+            acknowledgement=AcknowledgementOut(by=ack.by, at=ack.at, via=ack.via) if ack else None,
+            roles=dict(i.roles),
+            resolved_at=i.resolved_at,
+            resolution_summary=i.resolution_summary,
+            closed_at=i.closed_at,
+            decline_reason=i.decline_reason,
+            ticket_url=i.ticket_url,
+            allowed_actions=allowed_actions(i.status),
+        )
+
+
+class TimelineEntryOut(BaseModel):
+    id: int | None
+    at: datetime
+    kind: str
+    actor: str
+    via: str
+    field: str | None
+    old: str | None
+    new: str | None
+    message: str | None
+    visibility: str
+
+    @classmethod
+    def of(cls, e: TimelineEntry) -> TimelineEntryOut:
+        return cls(
+            id=e.id,
+            at=e.at,
+            kind=e.kind,
+            actor=e.actor,
+            via=e.via,
+            field=e.field,
+            old=e.old,
+            new=e.new,
+            message=e.message,
+            visibility=e.visibility,
+        )
+
+
+class IncidentDetailOut(IncidentOut):
+    timeline: list[TimelineEntryOut]
+
+
+class IncidentListOut(BaseModel):
+    items: list[IncidentOut]
+    next_cursor: str | None = Field(description="Pass as `cursor` to get the next, older page.")

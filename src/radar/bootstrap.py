@@ -1,0 +1,51 @@
+"""Composition root: ``build(settings)`` wires every part once. Nothing is built at import time."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from radar.clock import Clock, SystemClock
+from radar.services.accounts import AccountService
+from radar.services.database import DatabaseService
+from radar.services.health import HealthService
+from radar.services.incidents import IncidentService
+from radar.services.policies import PolicyService
+from radar.settings import Settings
+from radar.store.db import Database, connect
+from radar.store.uow import UnitOfWorkProvider
+
+
+@dataclass
+class Container:
+    settings: Settings
+    clock: Clock
+    db: Database
+    database: DatabaseService
+    policies: PolicyService
+    incidents: IncidentService
+    accounts: AccountService
+    health: HealthService
+
+    def close(self) -> None:
+        self.db.dispose()
+
+
+def build(settings: Settings, *, clock: Clock | None = None) -> Container:
+    clock = clock or SystemClock()
+    db = connect(
+        settings.database_url,
+        pool_size=settings.db_pool_size,
+        sqlite_synchronous=settings.sqlite_synchronous,
+    )
+    uow = UnitOfWorkProvider(db)
+    policies = PolicyService(uow, clock)
+    return Container(
+        settings=settings,
+        clock=clock,
+        db=db,
+        database=DatabaseService(db),
+        policies=policies,
+        incidents=IncidentService(uow, clock, policies),
+        accounts=AccountService(uow, clock),
+        health=HealthService(db, uow),
+    )

@@ -1,0 +1,1 @@
+"""The `radar` command: server administration and a client for the API."""

@@ -1,0 +1,56 @@
+"""What CLI commands share: settings read once, the container, and one way to fail."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import TYPE_CHECKING
+
+import typer
+from pydantic import ValidationError
+from rich.console import Console
+
+from radar.settings import ClientSettings, Settings
+
+if TYPE_CHECKING:
+    from radar.bootstrap import Container
+
+out = Console()
+err = Console(stderr=True)
+
+EXIT_REFUSED = 1
+EXIT_USAGE = 2
+
+
+def fail(message: str, code: int = EXIT_REFUSED) -> typer.Exit:
+    """Print one line on stderr and return the exit to raise: ``raise fail(...)``."""
+    err.print(f"radar: {message}", markup=False, highlight=False, soft_wrap=True)
+    return typer.Exit(code)
+
+
+def settings() -> Settings:
+    try:
+        return Settings()
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        name = "RADAR_" + str(first["loc"][0]).upper() if first["loc"] else "RADAR_*"
+        raise fail(f"{name}: {first['msg']}", EXIT_USAGE) from None
+
+
+def client_settings() -> ClientSettings:
+    try:
+        return ClientSettings()
+    except ValidationError as exc:
+        raise fail(f"client settings: {exc.errors()[0]['msg']}", EXIT_USAGE) from None
+
+
+@contextmanager
+def container() -> Iterator[Container]:
+    """The wired application. Imported lazily: client commands never pay for the server."""
+    from radar.bootstrap import build
+
+    built = build(settings())
+    try:
+        yield built
+    finally:
+        built.close()

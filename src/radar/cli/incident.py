@@ -1,0 +1,227 @@
+"""`radar incident`: declare and work incidents through the API (RADAR_URL, RADAR_TOKEN)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import datetime
+from typing import Annotated, Any
+
+import typer
+from rich.table import Table
+
+from radar.cli.client import RadarClient
+from radar.cli.context import EXIT_USAGE, client_settings, fail, out
+from radar.domain.incident import Role
+
+app = typer.Typer(help="Declare and work incidents through the API.", no_args_is_help=True)
+Ref = Annotated[str, typer.Argument(help="INC-42 or 42.")]
+Json = Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")]
+
+
+@contextmanager
+def _client() -> Iterator[RadarClient]:
+    s = client_settings()
+    if not s.token:
+        raise fail("set RADAR_TOKEN to an API token (`radar token create` makes one)", EXIT_USAGE)
+    client = RadarClient(s.url, s.token)
+    try:
+        yield client
+    finally:
+        client.close()
+
+
+def _when(value: str | None) -> str:
+    if not value:
+        return ""
+    return datetime.fromisoformat(value).astimezone().strftime("%Y-%m-%d %H:%M")
+
+
+def _emit(data: Any, as_json: bool) -> None:
+    if as_json:
+        print(json.dumps(data, indent=2))
+    else:
+        ack = data["acknowledgement"]
+        state = f"acknowledged by {ack['by']}" if ack else "not acknowledged"
+        out.print(
+            f"{data['reference']} [{data['severity']}] {data['status']}, {state}: {data['title']}",
+            markup=False,
+        )
+
+
+def _call(method: str, path: str, as_json: bool, **kwargs: Any) -> None:
+    with _client() as client:
+        _emit(client.call(method, path, **kwargs), as_json)
+
+
+@app.command()
+def declare(
+    title: Annotated[str, typer.Option(help="What is wrong, in one line.")],
+    service: Annotated[str, typer.Option(help="Affected service id from the policy.")],
+    severity: Annotated[str, typer.Option(help="Severity id from the policy, e.g. sev2.")],
+    description: Annotated[str, typer.Option(help="More detail.")] = "",
+    reporter: Annotated[str | None, typer.Option(help="Reported on behalf of.")] = None,
+    restricted: Annotated[bool, typer.Option("--restricted", help="Participants only.")] = False,
+    drill: Annotated[bool, typer.Option("--drill", help="A practice incident.")] = False,
+    as_json: Json = False,
+) -> None:
+    """Declare an incident."""
+    body = {
+        "title": title,
+        "service": service,
+        "severity": severity,
+        "description": description,
+        "restricted": restricted,
+        "drill": drill,
+    }
+    if reporter:
+        body["reporter"] = reporter
+    _call("POST", "/api/v1/incidents", as_json, json=body)
+
+
+@app.command("list")
+def list_(
+    status: Annotated[list[str] | None, typer.Option(help="Only this status (repeatable).")] = None,
+    severity: Annotated[list[str] | None, typer.Option(help="Only this severity.")] = None,
+    service: Annotated[list[str] | None, typer.Option(help="Only this service.")] = None,
+    open_: Annotated[
+        bool | None, typer.Option("--open/--ended", help="Only open, or only ended.")
+    ] = None,
+    search: Annotated[str | None, typer.Option(help="Text in title or description.")] = None,
+    limit: Annotated[int, typer.Option(min=1, max=200)] = 50,
+    cursor: Annotated[str | None, typer.Option(help="Next page, from a previous list.")] = None,
+    as_json: Json = False,
+) -> None:
+    """List incidents, newest first."""
+    params: dict[str, Any] = {"limit": limit}
+    for key, value in (("status", status), ("severity", severity), ("service", service)):
+        if value:
+            params[key] = value
+    if open_ is not None:
+        params["open"] = str(open_).lower()
+    if search:
+        params["q"] = search
+    if cursor:
+        params["cursor"] = cursor
+    with _client() as client:
+        page = client.call("GET", "/api/v1/incidents", params=params)
+    if as_json:
+        print(json.dumps(page, indent=2))
+        return
+    table = Table("Ref", "Sev", "Status", "Ack", "Service", "Title", "Declared")
+    for i in page["items"]:
+        ack = "yes" if i["acknowledgement"] else "no"
+        row = (i["reference"], i["severity"], i["status"], ack, i["service"], i["title"])
+        table.add_row(*row, _when(i["declared_at"]))
+    out.print(table)
+    if page["next_cursor"]:
+        out.print(f"more: radar incident list --cursor {page['next_cursor']}")
+
+
+@app.command()
+def show(incident: Ref, as_json: Json = False) -> None:
+    """Show one incident with its timeline."""
+    with _client() as client:
+        data = client.call("GET", f"/api/v1/incidents/{incident}")
+    if as_json:
+        print(json.dumps(data, indent=2))
+        return
+    _emit(data, False)
+    out.print(f"service {data['service']}, reported by {data['reporter']}", markup=False)
+    for role, who in data["roles"].items():
+        out.print(f"{role}: {who}", markup=False)
+    table = Table("When", "Who", "What", "Detail")
+    for e in data["timeline"]:
+        change = f"{e['field']}: {e['old'] or '-'} -> {e['new'] or '-'}" if e["field"] else ""
+        detail = " ".join(x for x in (change, e["message"] or "") if x)
+        table.add_row(_when(e["at"]), e["actor"], e["kind"], detail)
+    out.print(table)
+
+
+@app.command()
+def ack(incident: Ref, as_json: Json = False) -> None:
+    """Acknowledge: you are responding."""
+    _call("POST", f"/api/v1/incidents/{incident}/acknowledge", as_json)
+
+
+@app.command()
+def update(
+    incident: Ref,
+    message: Annotated[str, typer.Argument(help="The update, e.g. 'We are still investigating.'")],
+    status: Annotated[str | None, typer.Option(help="Also move to this status.")] = None,
+    public: Annotated[bool, typer.Option("--public", help="Visible to stakeholders.")] = False,
+    as_json: Json = False,
+) -> None:
+    """Post a status update."""
+    body: dict[str, Any] = {"message": message, "visibility": "public" if public else "internal"}
+    if status:
+        body["status"] = status
+    _call("POST", f"/api/v1/incidents/{incident}/updates", as_json, json=body)
+
+
+@app.command()
+def resolve(
+    incident: Ref,
+    summary: Annotated[str, typer.Option(help="What happened and what fixed it.")],
+    public: Annotated[bool, typer.Option("--public")] = False,
+    as_json: Json = False,
+) -> None:
+    """Resolve with a summary."""
+    body = {"summary": summary, "visibility": "public" if public else "internal"}
+    _call("POST", f"/api/v1/incidents/{incident}/resolve", as_json, json=body)
+
+
+@app.command()
+def severity(
+    incident: Ref,
+    level: Annotated[str, typer.Argument(help="New severity id, e.g. sev1.")],
+    reason: Annotated[str, typer.Option(help="Why the level changes (required).")],
+    as_json: Json = False,
+) -> None:
+    """Change the severity, with a reason."""
+    body = {"severity": level, "reason": reason}
+    _call("POST", f"/api/v1/incidents/{incident}/severity", as_json, json=body)
+
+
+@app.command()
+def assign(
+    incident: Ref,
+    role: Annotated[Role, typer.Argument(help="commander, communications_lead or deputy.")],
+    person: Annotated[str | None, typer.Argument(help="Who; leave out with --clear.")] = None,
+    clear: Annotated[bool, typer.Option("--clear", help="Leave the role unassigned.")] = False,
+    as_json: Json = False,
+) -> None:
+    """Assign an incident role to a person."""
+    if (person is None) != clear:
+        raise fail("give a PERSON, or --clear to unassign the role", EXIT_USAGE)
+    body = {"assignee": None if clear else person}
+    _call("PUT", f"/api/v1/incidents/{incident}/roles/{role.value}", as_json, json=body)
+
+
+@app.command()
+def reopen(
+    incident: Ref, reason: Annotated[str, typer.Option(help="Why.")], as_json: Json = False
+) -> None:
+    """Reopen a resolved incident."""
+    _call("POST", f"/api/v1/incidents/{incident}/reopen", as_json, json={"reason": reason})
+
+
+@app.command()
+def close(incident: Ref, as_json: Json = False) -> None:
+    """Close a resolved incident."""
+    _call("POST", f"/api/v1/incidents/{incident}/close", as_json)
+
+
+@app.command()
+def decline(
+    incident: Ref,
+    reason: Annotated[str, typer.Option(help="Why this is not an incident.")],
+    ticket: Annotated[str | None, typer.Option(help="Link to the ticket filed instead.")] = None,
+    as_json: Json = False,
+) -> None:
+    """Not an incident: decline it from triage, with a reason."""
+    body: dict[str, Any] = {"reason": reason}
+    if ticket:
+        body["ticket_url"] = ticket
+    _call("POST", f"/api/v1/incidents/{incident}/decline", as_json, json=body)

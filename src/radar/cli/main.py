@@ -1,0 +1,72 @@
+"""Entry point: ``radar <noun> <verb>``. Errors become one line on stderr and an exit code:
+1 for a refused action, 2 for bad usage or a bad file. Never a traceback."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import typer
+from typer.core import TyperGroup
+
+from radar.cli import db, incident, policy, serve, token, user
+from radar.cli.client import ApiError
+from radar.cli.context import EXIT_REFUSED, EXIT_USAGE, fail
+from radar.domain.errors import InvalidInput, RadarError
+
+
+class _Radar(TyperGroup):
+    """Turns Radar's errors into one line on stderr, wherever in the command tree they rise."""
+
+    def invoke(self, ctx: Any) -> Any:  # a typer (click) Context
+        try:
+            return super().invoke(ctx)
+        except RadarError as exc:
+            code = EXIT_USAGE if isinstance(exc, InvalidInput) else EXIT_REFUSED
+            raise fail(_one_line(exc), code) from None
+        except ApiError as exc:
+            code = EXIT_USAGE if exc.status in (400, 422) else EXIT_REFUSED
+            raise fail(exc.message, code) from None
+        except Exception as exc:
+            if not _is_database_error(exc):
+                raise
+            hint = "is RADAR_DATABASE_URL right, and has `radar db upgrade` run?"
+            cause = type(getattr(exc, "orig", exc)).__name__
+            raise fail(f"database error ({cause}): {hint}") from None
+
+
+def _is_database_error(exc: Exception) -> bool:
+    """SQLAlchemy's connection and schema errors, without importing SQLAlchemy for every command."""
+    names = {cls.__name__ for cls in type(exc).__mro__}
+    return type(exc).__module__.startswith("sqlalchemy") and bool(
+        names & {"OperationalError", "ProgrammingError"}
+    )
+
+
+def _one_line(exc: RadarError) -> str:
+    if isinstance(exc, InvalidInput) and len(exc.problems) > 1:
+        return "\n".join(f"{p.field}: {p.message}" if p.field else p.message for p in exc.problems)
+    return (
+        f"{exc.field}: {exc.message}"
+        if isinstance(exc, InvalidInput) and exc.field
+        else exc.message
+    )
+
+
+app = typer.Typer(
+    name="radar",
+    cls=_Radar,
+    help="Radar: incident management. The process as code; a response that runs itself.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+app.command("serve")(serve.serve)
+app.add_typer(db.app, name="db")
+app.add_typer(policy.app, name="policy")
+app.add_typer(token.app, name="token")
+app.add_typer(user.app, name="user")
+app.add_typer(incident.app, name="incident")
+
+
+def main() -> None:
+    app()

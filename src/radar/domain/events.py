@@ -1,0 +1,162 @@
+"""What happened to an incident, in the past tense. Each event becomes one timeline entry.
+
+A ``TimelineEntry`` is the stored, append-only form: time, actor, what changed, from what to what.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from radar.domain.incident import Actor, Role, Visibility
+    from radar.domain.lifecycle import Status
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    """One line of an incident's history. Never edited, never deleted."""
+
+    at: datetime
+    kind: str
+    actor: str
+    via: str
+    field: str | None = None
+    old: str | None = None
+    new: str | None = None
+    message: str | None = None
+    visibility: str = "internal"
+    id: int | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class Event:
+    at: datetime
+    actor: Actor
+    kind = "event"
+
+    def entry(self) -> TimelineEntry:
+        return self._entry()
+
+    def _entry(
+        self,
+        *,
+        field: str | None = None,
+        old: str | None = None,
+        new: str | None = None,
+        message: str | None = None,
+    ) -> TimelineEntry:
+        return TimelineEntry(
+            at=self.at,
+            kind=self.kind,
+            actor=self.actor.name,
+            via=self.actor.via.value,
+            field=field,
+            old=old,
+            new=new,
+            message=message,
+        )
+
+
+@dataclass(frozen=True, kw_only=True)
+class IncidentDeclared(Event):
+    severity: str
+    kind = "declared"
+
+    def entry(self) -> TimelineEntry:
+        return self._entry(field="severity", new=self.severity)
+
+
+@dataclass(frozen=True, kw_only=True)
+class IncidentAcknowledged(Event):
+    kind = "acknowledged"
+
+
+@dataclass(frozen=True, kw_only=True)
+class StatusChanged(Event):
+    old: Status
+    new: Status
+    kind = "status_changed"
+
+    def entry(self) -> TimelineEntry:
+        return self._entry(field="status", old=self.old.value, new=self.new.value)
+
+
+@dataclass(frozen=True, kw_only=True)
+class SeverityChanged(Event):
+    old: str
+    new: str
+    reason: str
+    kind = "severity_changed"
+
+    def entry(self) -> TimelineEntry:
+        return self._entry(field="severity", old=self.old, new=self.new, message=self.reason)
+
+
+@dataclass(frozen=True, kw_only=True)
+class RoleAssigned(Event):
+    role: Role
+    old: str | None
+    new: str | None
+    kind = "role_assigned"
+
+    def entry(self) -> TimelineEntry:
+        return self._entry(field=f"roles.{self.role.value}", old=self.old, new=self.new)
+
+
+@dataclass(frozen=True, kw_only=True)
+class UpdatePosted(Event):
+    message: str
+    visibility: Visibility
+    kind = "update_posted"
+
+    def entry(self) -> TimelineEntry:
+        return TimelineEntry(
+            at=self.at,
+            kind=self.kind,
+            actor=self.actor.name,
+            via=self.actor.via.value,
+            message=self.message,
+            visibility=self.visibility.value,
+        )
+
+
+@dataclass(frozen=True, kw_only=True)
+class IncidentResolved(Event):
+    old: Status
+    summary: str
+    visibility: Visibility
+    kind = "resolved"
+
+    def entry(self) -> TimelineEntry:
+        return TimelineEntry(
+            at=self.at,
+            kind=self.kind,
+            actor=self.actor.name,
+            via=self.actor.via.value,
+            field="status",
+            old=self.old.value,
+            new="resolved",
+            message=self.summary,
+            visibility=self.visibility.value,
+        )
+
+
+@dataclass(frozen=True, kw_only=True)
+class IncidentReopened(Event):
+    reason: str
+    kind = "reopened"
+
+    def entry(self) -> TimelineEntry:
+        return self._entry(field="status", old="resolved", new="investigating", message=self.reason)
+
+
+@dataclass(frozen=True, kw_only=True)
+class IncidentDeclined(Event):
+    reason: str
+    ticket_url: str | None
+    kind = "declined"
+
+    def entry(self) -> TimelineEntry:
+        return self._entry(field="status", old="reported", new="declined", message=self.reason)

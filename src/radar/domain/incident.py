@@ -1,0 +1,308 @@
+"""Incidents and the decisions people make about them.
+
+Every decision is a pure function: it takes the current ``Incident``, the actor and ``now`` and
+returns the new ``Incident`` together with the events that explain the change. The service layer
+stores both in one transaction; the events become the append-only timeline.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+from enum import StrEnum
+from types import MappingProxyType
+
+from radar.domain import events as ev
+from radar.domain.errors import InvalidInput, InvalidTransition
+from radar.domain.lifecycle import (
+    OPEN_STATUSES,
+    Action,
+    Status,
+    allowed_actions,
+    can_change_status,
+    is_allowed,
+)
+from radar.domain.policy import Policy
+
+REFERENCE_PREFIX = "INC-"
+TITLE_MAX = 200
+TEXT_MAX = 10_000
+NAME_MAX = 200
+
+
+class Role(StrEnum):
+    COMMANDER = "commander"
+    COMMUNICATIONS_LEAD = "communications_lead"
+    DEPUTY = "deputy"
+
+
+class Visibility(StrEnum):
+    INTERNAL = "internal"
+    PUBLIC = "public"
+
+
+class Via(StrEnum):
+    """The interface an action came through."""
+
+    API = "api"
+    CLI = "cli"
+    WEB = "web"
+    SLACK = "slack"
+    EMAIL = "email"
+    PHONE = "phone"
+    SMS = "sms"
+    ENGINE = "engine"
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who did something, and through which interface."""
+
+    name: str
+    via: Via = Via.API
+    user_id: int | None = None
+
+
+@dataclass(frozen=True)
+class Acknowledgement:
+    by: str
+    at: datetime
+    via: Via
+
+
+@dataclass(frozen=True)
+class Incident:
+    id: int | None
+    title: str
+    description: str
+    service: str
+    severity: str
+    status: Status
+    reporter: str
+    restricted: bool
+    drill: bool
+    declared_at: datetime
+    updated_at: datetime
+    version: int = 1
+    policy_version: int | None = None
+    acknowledgement: Acknowledgement | None = None
+    roles: Mapping[Role, str] = field(default_factory=lambda: MappingProxyType({}))
+    resolved_at: datetime | None = None
+    resolution_summary: str | None = None
+    closed_at: datetime | None = None
+    decline_reason: str | None = None
+    ticket_url: str | None = None
+
+    @property
+    def reference(self) -> str:
+        return reference_for(self.id) if self.id is not None else ""
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_STATUSES
+
+
+Change = tuple[Incident, list[ev.Event]]
+
+
+def reference_for(incident_id: int) -> str:
+    return f"{REFERENCE_PREFIX}{incident_id}"
+
+
+def parse_reference(text: str) -> int | None:
+    """``INC-42``, ``inc-42`` or ``42`` -> 42; anything else -> None."""
+    raw = text.strip()
+    if raw[: len(REFERENCE_PREFIX)].upper() == REFERENCE_PREFIX:
+        raw = raw[len(REFERENCE_PREFIX) :]
+    if raw.isascii() and raw.isdigit() and 0 < len(raw) <= 18:
+        return int(raw)
+    return None
+
+
+def clean_text(value: str, field: str, *, max_len: int, required: bool = True) -> str:
+    """Trim ``value``; refuse it empty (if required), too long, or with control characters."""
+    text = value.strip()
+    if required and not text:
+        raise InvalidInput(f"{field} must not be empty", field=field)
+    if len(text) > max_len:
+        raise InvalidInput(
+            f"{field} is {len(text)} characters long; at most {max_len} are allowed", field=field
+        )
+    if any(ord(c) < 32 and c not in "\n\r\t" for c in text):
+        raise InvalidInput(f"{field} contains control characters", field=field)
+    return text
+
+
+def _require(incident: Incident, action: Action, what: str) -> None:
+    if not is_allowed(incident.status, action):
+        allowed = allowed_actions(incident.status)
+        raise InvalidTransition(
+            f"cannot {what} {incident.reference}: it is {incident.status.value}; "
+            f"allowed now: {', '.join(allowed) or 'nothing (final status)'}",
+            current_status=incident.status.value,
+            allowed_actions=allowed,
+        )
+
+
+def _touch(incident: Incident, now: datetime, **changes: object) -> Incident:
+    return replace(incident, updated_at=now, version=incident.version + 1, **changes)  # type: ignore[arg-type]
+
+
+def declare(
+    policy: Policy,
+    *,
+    title: str,
+    service: str,
+    severity: str,
+    reporter: Actor,
+    now: datetime,
+    description: str = "",
+    restricted: bool = False,
+    drill: bool = False,
+    policy_version: int | None = None,
+) -> Change:
+    """A new incident in triage (``reported``). Severity and service must exist in the policy."""
+    incident = Incident(
+        id=None,
+        title=clean_text(title, "title", max_len=TITLE_MAX),
+        description=clean_text(description, "description", max_len=TEXT_MAX, required=False),
+        service=policy.service(service).id,
+        severity=policy.severity(severity).id,
+        status=Status.REPORTED,
+        reporter=clean_text(reporter.name, "reporter", max_len=NAME_MAX),
+        restricted=restricted,
+        drill=drill,
+        declared_at=now,
+        updated_at=now,
+        policy_version=policy_version,
+    )
+    return incident, [ev.IncidentDeclared(at=now, actor=reporter, severity=incident.severity)]
+
+
+def acknowledge(incident: Incident, actor: Actor, now: datetime) -> Change:
+    """Record that someone responded. Acknowledging twice changes nothing and records nothing."""
+    _require(incident, Action.ACKNOWLEDGE, "acknowledge")
+    if incident.acknowledgement is not None:
+        return incident, []
+    ack = Acknowledgement(by=actor.name, at=now, via=actor.via)
+    return _touch(incident, now, acknowledgement=ack), [
+        ev.IncidentAcknowledged(at=now, actor=actor)
+    ]
+
+
+def post_update(
+    incident: Incident,
+    actor: Actor,
+    now: datetime,
+    *,
+    message: str,
+    visibility: Visibility = Visibility.INTERNAL,
+    status: Status | None = None,
+) -> Change:
+    """A status update, optionally moving the incident to another working status."""
+    _require(incident, Action.POST_UPDATE, "post an update on")
+    text = clean_text(message, "message", max_len=TEXT_MAX)
+    events: list[ev.Event] = []
+    changed = incident
+    if status is not None and status != incident.status:
+        if status is Status.RESOLVED:
+            return resolve(incident, actor, now, summary=text, visibility=visibility)
+        if not can_change_status(incident.status, status):
+            _refuse_status(incident, status)
+        events.append(ev.StatusChanged(at=now, actor=actor, old=incident.status, new=status))
+        changed = replace(changed, status=status)
+    events.insert(0, ev.UpdatePosted(at=now, actor=actor, message=text, visibility=visibility))
+    return _touch(changed, now), events
+
+
+def _refuse_status(incident: Incident, target: Status) -> None:
+    allowed = allowed_actions(incident.status)
+    raise InvalidTransition(
+        f"cannot move {incident.reference} from {incident.status.value} to {target.value}; "
+        f"allowed now: {', '.join(allowed) or 'nothing (final status)'}",
+        current_status=incident.status.value,
+        allowed_actions=allowed,
+    )
+
+
+def change_severity(
+    policy: Policy, incident: Incident, actor: Actor, now: datetime, *, severity: str, reason: str
+) -> Change:
+    """Move to another level. A reason is always required; the same level is refused."""
+    _require(incident, Action.CHANGE_SEVERITY, "change the severity of")
+    new = policy.severity(severity).id
+    why = clean_text(reason, "reason", max_len=TEXT_MAX)
+    if new == incident.severity:
+        raise InvalidInput(f"{incident.reference} is already {new}", field="severity")
+    event = ev.SeverityChanged(at=now, actor=actor, old=incident.severity, new=new, reason=why)
+    return _touch(incident, now, severity=new), [event]
+
+
+def assign_role(
+    incident: Incident, actor: Actor, now: datetime, *, role: Role, assignee: str | None
+) -> Change:
+    """Give ``role`` to ``assignee``, or take it away with ``None``. A no-op records nothing."""
+    _require(incident, Action.ASSIGN_ROLE, "assign roles on")
+    person = clean_text(assignee, "assignee", max_len=NAME_MAX) if assignee is not None else None
+    old = incident.roles.get(role)
+    if old == person:
+        return incident, []
+    roles = {k: v for k, v in incident.roles.items() if k != role}
+    if person is not None:
+        roles[role] = person
+    event = ev.RoleAssigned(at=now, actor=actor, role=role, old=old, new=person)
+    return _touch(incident, now, roles=MappingProxyType(roles)), [event]
+
+
+def resolve(
+    incident: Incident,
+    actor: Actor,
+    now: datetime,
+    *,
+    summary: str,
+    visibility: Visibility = Visibility.INTERNAL,
+) -> Change:
+    _require(incident, Action.RESOLVE, "resolve")
+    text = clean_text(summary, "summary", max_len=TEXT_MAX)
+    event = ev.IncidentResolved(
+        at=now, actor=actor, old=incident.status, summary=text, visibility=visibility
+    )
+    changed = _touch(
+        incident, now, status=Status.RESOLVED, resolved_at=now, resolution_summary=text
+    )
+    return changed, [event]
+
+
+def reopen(incident: Incident, actor: Actor, now: datetime, *, reason: str) -> Change:
+    """Back to ``investigating``. The old acknowledgement no longer counts: someone must respond."""
+    _require(incident, Action.REOPEN, "reopen")
+    why = clean_text(reason, "reason", max_len=TEXT_MAX)
+    changed = _touch(
+        incident,
+        now,
+        status=Status.INVESTIGATING,
+        resolved_at=None,
+        resolution_summary=None,
+        acknowledgement=None,
+    )
+    return changed, [ev.IncidentReopened(at=now, actor=actor, reason=why)]
+
+
+def close(incident: Incident, actor: Actor, now: datetime) -> Change:
+    _require(incident, Action.CLOSE, "close")
+    changed = _touch(incident, now, status=Status.CLOSED, closed_at=now)
+    return changed, [ev.StatusChanged(at=now, actor=actor, old=incident.status, new=Status.CLOSED)]
+
+
+def decline(
+    incident: Incident, actor: Actor, now: datetime, *, reason: str, ticket_url: str | None = None
+) -> Change:
+    """Triage outcome "not an incident": recorded with its reason, and still searchable."""
+    _require(incident, Action.DECLINE, "decline")
+    why = clean_text(reason, "reason", max_len=TEXT_MAX)
+    ticket = clean_text(ticket_url, "ticket_url", max_len=2_000) if ticket_url else None
+    changed = _touch(
+        incident, now, status=Status.DECLINED, decline_reason=why, ticket_url=ticket, closed_at=now
+    )
+    return changed, [ev.IncidentDeclined(at=now, actor=actor, reason=why, ticket_url=ticket)]

@@ -1,0 +1,54 @@
+"""How incidents are listed: filters, newest first, and an opaque cursor for the next page."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from dataclasses import dataclass
+
+from radar.domain.errors import InvalidInput
+from radar.domain.lifecycle import Status
+
+MAX_PAGE = 200
+DEFAULT_PAGE = 50
+
+
+@dataclass(frozen=True)
+class IncidentFilter:
+    statuses: tuple[Status, ...] = ()
+    severities: tuple[str, ...] = ()
+    services: tuple[str, ...] = ()
+    open: bool | None = None
+    text: str | None = None
+    drill: bool | None = None
+
+
+@dataclass(frozen=True)
+class Page:
+    """``after_id``: return incidents with a smaller id (older) than this one."""
+
+    limit: int = DEFAULT_PAGE
+    after_id: int | None = None
+
+
+def encode_cursor(last_id: int) -> str:
+    return base64.urlsafe_b64encode(f"i:{last_id}".encode()).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str) -> int:
+    """The id a cursor stands for, or ``InvalidInput`` naming the ``cursor`` parameter."""
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
+        kind, _, value = raw.partition(":")
+        if kind == "i" and value.isdigit():
+            return int(value)
+    except (binascii.Error, UnicodeDecodeError, ValueError):
+        pass
+    raise InvalidInput("cursor is not one Radar returned", field="cursor")
+
+
+def page(limit: int | None, cursor: str | None) -> Page:
+    size = DEFAULT_PAGE if limit is None else limit
+    if not 1 <= size <= MAX_PAGE:
+        raise InvalidInput(f"limit must be between 1 and {MAX_PAGE}", field="limit")
+    return Page(limit=size, after_id=decode_cursor(cursor) if cursor else None)

@@ -1,0 +1,1 @@
+"""The policy file (YAML): its schema and strict loading with file:line:column errors."""

@@ -1,0 +1,200 @@
+"""YAML text -> ``domain.Policy``, refusing the whole file on any mistake.
+
+Every problem carries ``file:line:column``: YAML is composed into nodes first so that each value
+keeps its position, then validated with the pydantic schema, then checked across references.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterator
+from typing import Any
+
+import yaml
+from pydantic import ValidationError
+
+from radar.domain.errors import PolicyError, Problem
+from radar.domain.policy import Policy, Service
+from radar.domain.severity import Severity
+from radar.policyfile.schema import PolicyFile
+
+Path = tuple[str | int, ...]
+MAX_NODES = 200_000
+
+
+class _Positions:
+    """Maps a path inside the document to the ``line:column`` where its value starts."""
+
+    def __init__(self, filename: str) -> None:
+        self.filename = filename
+        self.marks: dict[Path, yaml.Mark] = {}
+        self.key_marks: dict[Path, yaml.Mark] = {}
+
+    def where_key(self, path: Path) -> str:
+        mark = self.key_marks.get(path)
+        return (
+            self.where(path)
+            if mark is None
+            else f"{self.filename}:{mark.line + 1}:{mark.column + 1}"
+        )
+
+    def where(self, path: Path) -> str:
+        for cut in range(len(path), -1, -1):
+            mark = self.marks.get(path[:cut])
+            if mark is not None:
+                return f"{self.filename}:{mark.line + 1}:{mark.column + 1}"
+        return f"{self.filename}:1:1"
+
+
+class _Builder:
+    """Turns composed YAML nodes into plain Python values, remembering where each one started.
+
+    Aliases are followed, but every visit counts against a node budget, so a "billion laughs"
+    document is refused instead of exhausting memory.
+    """
+
+    def __init__(self, pos: _Positions) -> None:
+        self.pos = pos
+        self.scalars = yaml.SafeLoader("")
+        self.budget = MAX_NODES
+
+    def build(self, node: yaml.Node, path: Path) -> Any:
+        self.budget -= 1
+        if self.budget < 0:
+            raise PolicyError(f"{self.pos.filename}: the document is too large (aliases included)")
+        self.pos.marks[path] = node.start_mark
+        if isinstance(node, yaml.MappingNode):
+            return self._mapping(node, path)
+        if isinstance(node, yaml.SequenceNode):
+            return [self.build(n, (*path, i)) for i, n in enumerate(node.value)]
+        return self.scalars.construct_object(node, deep=True)
+
+    def _mapping(self, node: yaml.MappingNode, path: Path) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        for key_node, value_node in node.value:
+            key = self.build(key_node, (*path, "<key>"))
+            if not isinstance(key, str):
+                raise PolicyError(f"{_mark(self.pos, key_node)}: keys must be text, found {key!r}")
+            if key in out:
+                raise PolicyError(f"{_mark(self.pos, key_node)}: duplicate key {key!r}")
+            self.pos.key_marks[(*path, key)] = key_node.start_mark
+            out[key] = self.build(value_node, (*path, key))
+        return out
+
+
+def _mark(pos: _Positions, node: yaml.Node) -> str:
+    return f"{pos.filename}:{node.start_mark.line + 1}:{node.start_mark.column + 1}"
+
+
+def parse(text: str, filename: str = "policy.yaml") -> tuple[PolicyFile, _Positions]:
+    """Parse and validate against the schema; ``PolicyError`` lists every problem found."""
+    pos = _Positions(filename)
+    try:
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark
+        where = f"{filename}:{mark.line + 1}:{mark.column + 1}" if mark else f"{filename}:1:1"
+        raise PolicyError(
+            f"{where}: not valid YAML: {exc.problem}",
+            problems=[Problem(where, f"not valid YAML: {exc.problem}")],
+        ) from None
+    except yaml.YAMLError as exc:
+        raise PolicyError(f"{filename}: not valid YAML: {exc}") from None
+    if root is None:
+        raise PolicyError(f"{filename}:1:1: the file is empty; expected a policy mapping")
+    data = _Builder(pos).build(root, ())
+    if not isinstance(data, dict):
+        raise PolicyError(f"{pos.where(())}: expected a mapping at the top of the file")
+    try:
+        return PolicyFile.model_validate(data), pos
+    except ValidationError as exc:
+        problems = list(_problems(exc, data, pos))
+        raise PolicyError(_summary(problems), problems=problems) from None
+
+
+def _problems(exc: ValidationError, data: Any, pos: _Positions) -> Iterator[Problem]:
+    for err in exc.errors():
+        loc: Path = tuple(err["loc"])
+        where = pos.where(loc)
+        dotted = ".".join(str(p) for p in loc)
+        if err["type"] == "extra_forbidden":
+            yield Problem(pos.where_key(loc), f"unknown key {dotted!r}{_did_you_mean(loc, data)}")
+        else:
+            found = err.get("input")
+            shown = "" if isinstance(found, dict | list) else f" (found {found!r})"
+            yield Problem(where, f"{dotted}: {err['msg']}{shown}")
+
+
+def _did_you_mean(loc: Path, data: Any) -> str:
+    from radar.policyfile.schema import PolicyFile as Model
+
+    model: Any = Model
+    for part in loc[:-1]:
+        if isinstance(part, int):
+            continue
+        field = model.model_fields.get(part)
+        if field is None:
+            return ""
+        ann = field.annotation
+        args = getattr(ann, "__args__", ())
+        model = args[0] if args else ann
+        if not hasattr(model, "model_fields"):
+            return ""
+    close = difflib.get_close_matches(str(loc[-1]), list(model.model_fields), n=1)
+    return (
+        f"; did you mean {close[0]!r}?"
+        if close
+        else f"; expected one of: {', '.join(model.model_fields)}"
+    )
+
+
+def _summary(problems: list[Problem]) -> str:
+    lines = [f"{p.field}: {p.message}" if p.field else p.message for p in problems]
+    return f"the policy has {len(problems)} problem(s):\n" + "\n".join(lines)
+
+
+def _check_references(spec: PolicyFile, pos: _Positions) -> list[Problem]:
+    problems: list[Problem] = []
+    sections = {
+        "severities": [s.id for s in spec.severities],
+        "services": [s.id for s in spec.services],
+    }
+    for section, ids in sections.items():
+        seen: set[str] = set()
+        for i, item_id in enumerate(ids):
+            if item_id in seen:
+                where = pos.where((section, i, "id"))
+                problems.append(Problem(where, f"{section}.{i}.id: duplicate id {item_id!r}"))
+            seen.add(item_id)
+    return problems
+
+
+def load(text: str, filename: str = "policy.yaml") -> Policy:
+    """The validated domain policy, or ``PolicyError`` naming every mistake with its position."""
+    spec, pos = parse(text, filename)
+    problems = _check_references(spec, pos)
+    if problems:
+        raise PolicyError(_summary(problems), problems=problems)
+    return to_domain(spec)
+
+
+def to_domain(spec: PolicyFile) -> Policy:
+    severities = tuple(
+        Severity(
+            id=s.id,
+            name=s.name,
+            definition=s.definition,
+            examples=tuple(s.examples),
+            typical_response=s.typical_response,
+            rank=rank,
+        )
+        for rank, s in enumerate(spec.severities)
+    )
+    services = tuple(
+        Service(id=s.id, name=s.name, description=s.description) for s in spec.services
+    )
+    return Policy(
+        incident_definition=spec.incident.definition,
+        severities=severities,
+        services=services,
+    )

@@ -1,0 +1,206 @@
+"""Incident use cases. Each change is one transaction: the locked incident row, its new state and
+its timeline entries are written together or not at all."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+
+from radar.clock import Clock
+from radar.domain import incident as inc
+from radar.domain.access import Principal
+from radar.domain.errors import NotFound
+from radar.domain.events import TimelineEntry
+from radar.domain.incident import Actor, Incident, Role, Via, Visibility
+from radar.domain.lifecycle import Status
+from radar.domain.listing import IncidentFilter, encode_cursor, page
+from radar.services.access import actor, require_write
+from radar.services.policies import PolicyService
+from radar.store.uow import UnitOfWorkProvider
+
+Decision = Callable[[Incident, Actor, datetime], inc.Change]
+
+
+@dataclass(frozen=True)
+class IncidentDetail:
+    incident: Incident
+    timeline: list[TimelineEntry]
+
+
+@dataclass(frozen=True)
+class IncidentPage:
+    items: list[Incident]
+    next_cursor: str | None
+
+
+@dataclass(frozen=True)
+class Declaration:
+    title: str
+    service: str
+    severity: str
+    description: str = ""
+    reporter: str | None = None
+    restricted: bool = False
+    drill: bool = False
+
+
+def incident_id(reference: str) -> int:
+    """The numeric id behind ``INC-42`` or ``42``; anything else is an unknown incident."""
+    number = inc.parse_reference(reference)
+    if number is None:
+        raise NotFound(f"no incident {reference!r}", field="incident")
+    return number
+
+
+class IncidentService:
+    def __init__(self, uow: UnitOfWorkProvider, clock: Clock, policies: PolicyService) -> None:
+        self._uow = uow
+        self._clock = clock
+        self._policies = policies
+
+    def declare(self, principal: Principal, data: Declaration, via: Via = Via.API) -> Incident:
+        require_write(principal)
+        who = actor(principal, via)
+        with self._uow(write=True) as uow:
+            running = self._policies.current_in(uow)
+            reporter = Actor(name=data.reporter, via=via) if data.reporter else who
+            incident, events = inc.declare(
+                running.policy,
+                title=data.title,
+                description=data.description,
+                service=data.service,
+                severity=data.severity,
+                reporter=reporter,
+                restricted=data.restricted,
+                drill=data.drill,
+                now=self._clock.now(),
+                policy_version=running.id,
+            )
+            stored = uow.incidents.add(incident, [e.entry() for e in events])
+            uow.commit()
+        return stored
+
+    def get(self, principal: Principal, reference: str) -> IncidentDetail:
+        number = incident_id(reference)
+        with self._uow() as uow:
+            incident = uow.incidents.get(number)
+            return IncidentDetail(incident, uow.incidents.timeline(number))
+
+    def list(
+        self,
+        principal: Principal,
+        flt: IncidentFilter,
+        *,
+        limit: int | None = None,
+        cursor: str | None = None,
+    ) -> IncidentPage:
+        want = page(limit, cursor)
+        with self._uow() as uow:
+            found = uow.incidents.search(flt, want)
+        items = found[: want.limit]
+        more = len(found) > want.limit and items[-1].id is not None
+        return IncidentPage(items, encode_cursor(items[-1].id) if more and items[-1].id else None)
+
+    def acknowledge(self, principal: Principal, reference: str, via: Via = Via.API) -> Incident:
+        return self._change(principal, reference, via, inc.acknowledge)
+
+    def post_update(
+        self,
+        principal: Principal,
+        reference: str,
+        *,
+        message: str,
+        visibility: Visibility = Visibility.INTERNAL,
+        status: Status | None = None,
+        via: Via = Via.API,
+    ) -> Incident:
+        def decide(i: Incident, a: Actor, now: datetime) -> inc.Change:
+            return inc.post_update(i, a, now, message=message, visibility=visibility, status=status)
+
+        return self._change(principal, reference, via, decide)
+
+    def change_severity(
+        self,
+        principal: Principal,
+        reference: str,
+        *,
+        severity: str,
+        reason: str,
+        via: Via = Via.API,
+    ) -> Incident:
+        policy = self._policies.current().policy
+
+        def decide(i: Incident, a: Actor, now: datetime) -> inc.Change:
+            return inc.change_severity(policy, i, a, now, severity=severity, reason=reason)
+
+        return self._change(principal, reference, via, decide)
+
+    def assign_role(
+        self,
+        principal: Principal,
+        reference: str,
+        *,
+        role: Role,
+        assignee: str | None,
+        via: Via = Via.API,
+    ) -> Incident:
+        def decide(i: Incident, a: Actor, now: datetime) -> inc.Change:
+            return inc.assign_role(i, a, now, role=role, assignee=assignee)
+
+        return self._change(principal, reference, via, decide)
+
+    def resolve(
+        self,
+        principal: Principal,
+        reference: str,
+        *,
+        summary: str,
+        visibility: Visibility = Visibility.INTERNAL,
+        via: Via = Via.API,
+    ) -> Incident:
+        def decide(i: Incident, a: Actor, now: datetime) -> inc.Change:
+            return inc.resolve(i, a, now, summary=summary, visibility=visibility)
+
+        return self._change(principal, reference, via, decide)
+
+    def reopen(
+        self, principal: Principal, reference: str, *, reason: str, via: Via = Via.API
+    ) -> Incident:
+        def decide(i: Incident, a: Actor, now: datetime) -> inc.Change:
+            return inc.reopen(i, a, now, reason=reason)
+
+        return self._change(principal, reference, via, decide)
+
+    def close(self, principal: Principal, reference: str, via: Via = Via.API) -> Incident:
+        return self._change(principal, reference, via, inc.close)
+
+    def decline(
+        self,
+        principal: Principal,
+        reference: str,
+        *,
+        reason: str,
+        ticket_url: str | None = None,
+        via: Via = Via.API,
+    ) -> Incident:
+        def decide(i: Incident, a: Actor, now: datetime) -> inc.Change:
+            return inc.decline(i, a, now, reason=reason, ticket_url=ticket_url)
+
+        return self._change(principal, reference, via, decide)
+
+    def _change(self, principal: Principal, reference: str, via: Via, decide: Decision) -> Incident:
+        """Lock the incident, apply one decision, store the result and its timeline together.
+
+        The row lock (PostgreSQL) or the single writer (SQLite) means two people changing the
+        same incident at once are applied one after the other, each to the other's result.
+        """
+        require_write(principal)
+        number = incident_id(reference)
+        with self._uow(write=True) as uow:
+            current = uow.incidents.get(number, for_update=True)
+            changed, events = decide(current, actor(principal, via), self._clock.now())
+            if events:
+                uow.incidents.save(changed, [e.entry() for e in events])
+                uow.commit()
+        return changed

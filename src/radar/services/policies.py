@@ -1,0 +1,95 @@
+"""Applying and reading the policy. Each applied file is a new version; the newest one runs."""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+from dataclasses import dataclass
+
+from radar.clock import Clock
+from radar.domain.errors import Conflict
+from radar.domain.policy import Policy
+from radar.policyfile import load
+from radar.store.policies import StoredPolicy
+from radar.store.uow import UnitOfWork, UnitOfWorkProvider
+
+
+@dataclass(frozen=True)
+class PolicyVersion:
+    id: int
+    policy: Policy
+    stored: StoredPolicy
+
+
+@dataclass(frozen=True)
+class ApplyResult:
+    version: PolicyVersion
+    created: bool
+
+
+class PolicyService:
+    def __init__(self, uow: UnitOfWorkProvider, clock: Clock) -> None:
+        self._uow = uow
+        self._clock = clock
+        self._cache: dict[int, PolicyVersion] = {}
+        self._lock = threading.Lock()
+
+    def apply(
+        self, text: str, *, filename: str, author: str, if_changed: bool = False
+    ) -> ApplyResult:
+        """Validate ``text`` and store it as the new version. Any error refuses the whole file
+        (``PolicyError``) and the running version stays. With ``if_changed``, applying the text
+        that already runs stores nothing."""
+        load.load(text, filename)
+        digest = hashlib.sha256(text.encode()).hexdigest()
+        with self._uow(write=True) as uow:
+            current = self._current(uow)
+            if if_changed and current is not None and current.stored.content_hash == digest:
+                return ApplyResult(current, created=False)
+            stored = uow.policies.add(
+                content=text,
+                content_hash=digest,
+                filename=filename,
+                author=author,
+                now=self._clock.now(),
+            )
+            uow.commit()
+        return ApplyResult(self._remember(stored), created=True)
+
+    def current(self) -> PolicyVersion:
+        with self._uow() as uow:
+            version = self._current(uow)
+        if version is None:
+            raise Conflict("no policy has been applied yet; run `radar policy apply FILE`")
+        return version
+
+    def current_in(self, uow: UnitOfWork) -> PolicyVersion:
+        """The running version, read inside the caller's transaction."""
+        version = self._current(uow)
+        if version is None:
+            raise Conflict("no policy has been applied yet; run `radar policy apply FILE`")
+        return version
+
+    def history(self) -> list[StoredPolicy]:
+        with self._uow() as uow:
+            return uow.policies.history()
+
+    def _current(self, uow: UnitOfWork) -> PolicyVersion | None:
+        version_id = uow.policies.current_id()
+        if version_id is None:
+            return None
+        with self._lock:
+            cached = self._cache.get(version_id)
+        if cached is not None:
+            return cached
+        stored = uow.policies.get(version_id)
+        assert stored is not None
+        return self._remember(stored)
+
+    def _remember(self, stored: StoredPolicy) -> PolicyVersion:
+        version = PolicyVersion(
+            id=stored.id, policy=load.load(stored.content, stored.filename), stored=stored
+        )
+        with self._lock:
+            self._cache[stored.id] = version
+        return version

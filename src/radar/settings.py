@@ -1,0 +1,98 @@
+"""Every setting Radar reads, in one list. Read once by the CLI (or a test) and passed to bootstrap.
+
+Each field's description is the documentation: ``docs/configuration.md`` is checked against it.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEFAULT_DATABASE_URL = "sqlite:///./radar.db"
+
+
+def normalise_database_url(url: str) -> str:
+    """Accept the short ``postgresql://`` / ``postgres://`` forms and use the psycopg 3 driver."""
+    for prefix in ("postgresql://", "postgres://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url
+
+
+class Settings(BaseSettings):
+    """Server-side settings, from ``RADAR_*`` environment variables."""
+
+    model_config = SettingsConfigDict(env_prefix="RADAR_", extra="ignore", frozen=True)
+
+    database_url: str = Field(
+        DEFAULT_DATABASE_URL,
+        description="SQLAlchemy URL of the database: `sqlite:///./radar.db` (embedded) or "
+        "`postgresql+psycopg://user@host/db` (also accepted: `postgresql://...`).",
+    )
+    host: str = Field("127.0.0.1", description="Address `radar serve` listens on.")
+    port: int = Field(8080, ge=1, le=65535, description="Port `radar serve` listens on.")
+    public_url: str = Field(
+        "",
+        description="URL people use to reach Radar, for links in messages. "
+        "Defaults to `http://HOST:PORT`.",
+    )
+    log_level: str = Field("info", description="Log level: debug, info, warning or error.")
+    sqlite_synchronous: str = Field(
+        "FULL",
+        description="SQLite `synchronous` pragma. `FULL` survives power loss; `NORMAL` is "
+        "faster and survives a crash of Radar but not of the machine.",
+    )
+    db_pool_size: int = Field(
+        10, ge=1, le=200, description="Database connections kept open per process."
+    )
+    admin_username: str = Field(
+        "admin", description="Name of the first admin account `radar user bootstrap-admin` creates."
+    )
+
+    @field_validator("database_url")
+    @classmethod
+    def _normalise(cls, value: str) -> str:
+        return normalise_database_url(value)
+
+    @field_validator("sqlite_synchronous")
+    @classmethod
+    def _synchronous(cls, value: str) -> str:
+        mode = value.upper()
+        if mode not in {"OFF", "NORMAL", "FULL", "EXTRA"}:
+            raise ValueError("must be OFF, NORMAL, FULL or EXTRA")
+        return mode
+
+    @field_validator("log_level")
+    @classmethod
+    def _level(cls, value: str) -> str:
+        level = value.lower()
+        if level not in {"debug", "info", "warning", "error"}:
+            raise ValueError("must be debug, info, warning or error")
+        return level
+
+    @property
+    def effective_public_url(self) -> str:
+        return (self.public_url or f"http://{self.host}:{self.port}").rstrip("/")
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")
+
+    def sqlite_path(self) -> Path | None:
+        if not self.is_sqlite:
+            return None
+        path = self.database_url.split("///", 1)[-1]
+        return None if path in ("", ":memory:") else Path(path)
+
+
+class ClientSettings(BaseSettings):
+    """Settings of the CLI client commands (`radar incident ...`)."""
+
+    model_config = SettingsConfigDict(env_prefix="RADAR_", extra="ignore", frozen=True)
+
+    url: str = Field(
+        "http://127.0.0.1:8080", description="Base URL of the Radar server the CLI talks to."
+    )
+    token: str = Field("", description="API token the CLI sends as `Authorization: Bearer ...`.")

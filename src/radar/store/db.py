@@ -1,0 +1,82 @@
+"""Database engines. SQLite gets WAL, foreign keys, a busy timeout and one writer at a time.
+
+SQLite allows a single writer. Rather than let threads collide on the file lock and sleep in
+SQLite's busy handler (which wrecks tail latency), writes take an in-process lock and open their
+transaction with ``BEGIN IMMEDIATE``; reads run concurrently under WAL. Several processes on one
+SQLite file still work through ``busy_timeout``. PostgreSQL needs none of this: writers lock the
+rows they change (``SELECT ... FOR UPDATE``).
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.pool import NullPool
+
+WRITE_OPTION = "radar_write"
+
+
+@dataclass
+class Database:
+    """An engine plus what writers need to take turns. One per process."""
+
+    engine: Engine
+    is_sqlite: bool
+    _write_lock: threading.Lock = field(default_factory=threading.Lock)
+
+    @contextmanager
+    def writer(self) -> Iterator[Engine]:
+        """An engine whose transactions are writes; on SQLite, one at a time per process."""
+        if not self.is_sqlite:
+            yield self.engine
+            return
+        with self._write_lock:
+            yield self.engine.execution_options(**{WRITE_OPTION: True})
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+
+def connect(url: str, *, pool_size: int = 10, sqlite_synchronous: str = "FULL") -> Database:
+    if url.startswith("sqlite"):
+        return Database(_sqlite_engine(url, sqlite_synchronous), is_sqlite=True)
+    engine = create_engine(
+        url,
+        pool_size=pool_size,
+        max_overflow=pool_size,
+        pool_pre_ping=True,
+        pool_recycle=1800,
+    )
+    return Database(engine, is_sqlite=False)
+
+
+def _sqlite_engine(url: str, synchronous: str) -> Engine:
+    memory = url in ("sqlite://", "sqlite:///:memory:")
+    kwargs: dict[str, Any] = {"connect_args": {"check_same_thread": False, "timeout": 30}}
+    if memory:
+        kwargs["poolclass"] = NullPool
+    engine = create_engine(url, **kwargs)
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_conn: Any, _record: Any) -> None:
+        # Let SQLAlchemy, not the driver, decide when transactions start (see "begin" below).
+        dbapi_conn.isolation_level = None
+        cur = dbapi_conn.cursor()
+        cur.execute("PRAGMA foreign_keys=ON")
+        cur.execute("PRAGMA busy_timeout=30000")
+        if not memory:
+            cur.execute("PRAGMA journal_mode=WAL")
+        cur.execute(f"PRAGMA synchronous={synchronous}")
+        cur.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn: Any) -> None:
+        write = conn.get_execution_options().get(WRITE_OPTION, False)
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
+
+    return engine

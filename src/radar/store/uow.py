@@ -1,0 +1,40 @@
+"""Unit of work: one transaction, the repositories that share it, commit or roll back as a whole."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from sqlalchemy.orm import Session
+
+from radar.store.accounts import AccountRepository
+from radar.store.db import Database
+from radar.store.incidents import IncidentRepository
+from radar.store.policies import PolicyRepository
+
+
+class UnitOfWork:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+        self.incidents = IncidentRepository(session)
+        self.accounts = AccountRepository(session)
+        self.policies = PolicyRepository(session)
+
+    def commit(self) -> None:
+        self.session.commit()
+
+
+class UnitOfWorkProvider:
+    """Opens units of work on one database. ``write=True`` serialises writers on SQLite."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    @contextmanager
+    def __call__(self, *, write: bool = False) -> Iterator[UnitOfWork]:
+        if write:
+            with self.db.writer() as engine, Session(engine, expire_on_commit=False) as session:
+                yield UnitOfWork(session)
+        else:
+            with Session(self.db.engine, expire_on_commit=False) as session:
+                yield UnitOfWork(session)
