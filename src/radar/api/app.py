@@ -9,6 +9,8 @@ from radar.api import errors
 from radar.api.routes import health, incidents, policy
 from radar.bootstrap import Container
 
+ALL_ROUTERS = (health.router, incidents.router, policy.router)
+
 
 def create_app(container: Container) -> FastAPI:
     app = FastAPI(
@@ -21,7 +23,6 @@ def create_app(container: Container) -> FastAPI:
     )
     app.state.container = container
     errors.install(app)
-    app.include_router(health.router)
-    app.include_router(incidents.router)
-    app.include_router(policy.router)
+    for router in ALL_ROUTERS:
+        app.include_router(router)
     return app

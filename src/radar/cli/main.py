@@ -70,3 +70,7 @@ app.add_typer(incident.app, name="incident")
 
 def main() -> None:
     app()
+
+
+if __name__ == "__main__":
+    main()

@@ -20,6 +20,7 @@ from radar.policyfile.schema import PolicyFile
 
 Path = tuple[str | int, ...]
 MAX_NODES = 200_000
+MAX_DEPTH = 64
 
 
 class _Positions:
@@ -57,17 +58,25 @@ class _Builder:
         self.pos = pos
         self.scalars = yaml.SafeLoader("")
         self.budget = MAX_NODES
+        self.open: set[int] = set()  # nodes being built: meeting one again is a cycle
 
     def build(self, node: yaml.Node, path: Path) -> Any:
         self.budget -= 1
         if self.budget < 0:
             raise PolicyError(f"{self.pos.filename}: the document is too large (aliases included)")
+        if len(path) > MAX_DEPTH or id(node) in self.open:
+            where = _mark(self.pos, node)
+            raise PolicyError(f"{where}: nested too deeply (or an alias refers to itself)")
         self.pos.marks[path] = node.start_mark
-        if isinstance(node, yaml.MappingNode):
-            return self._mapping(node, path)
-        if isinstance(node, yaml.SequenceNode):
+        if isinstance(node, yaml.ScalarNode):
+            return self.scalars.construct_object(node, deep=True)
+        self.open.add(id(node))
+        try:
+            if isinstance(node, yaml.MappingNode):
+                return self._mapping(node, path)
             return [self.build(n, (*path, i)) for i, n in enumerate(node.value)]
-        return self.scalars.construct_object(node, deep=True)
+        finally:
+            self.open.discard(id(node))
 
     def _mapping(self, node: yaml.MappingNode, path: Path) -> dict[str, Any]:
         out: dict[str, Any] = {}
@@ -100,6 +109,8 @@ def parse(text: str, filename: str = "policy.yaml") -> tuple[PolicyFile, _Positi
         ) from None
     except yaml.YAMLError as exc:
         raise PolicyError(f"{filename}: not valid YAML: {exc}") from None
+    except RecursionError:
+        raise PolicyError(f"{filename}: nested too deeply to be a policy file") from None
     if root is None:
         raise PolicyError(f"{filename}:1:1: the file is empty; expected a policy mapping")
     data = _Builder(pos).build(root, ())

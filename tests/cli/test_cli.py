@@ -1,0 +1,187 @@
+"""The `radar` command as people use it: output, exit codes, one-line errors, never a traceback."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from radar.api.app import create_app
+from radar.bootstrap import Container
+from radar.cli.main import app
+from radar.domain.access import UserRole
+from tests.conftest import EXAMPLE_POLICY
+from tests.support.live import serve
+
+runner = CliRunner()
+
+
+def radar(*args: str) -> tuple[int, str, str]:
+    result = runner.invoke(app, list(args))
+    assert "Traceback" not in result.stdout + result.stderr
+    return result.exit_code, result.stdout, result.stderr
+
+
+@pytest.fixture
+def fresh_db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    path = tmp_path / "radar.db"
+    monkeypatch.setenv("RADAR_DATABASE_URL", f"sqlite:///{path}")
+    return path
+
+
+def test_first_run_sets_everything_up_and_second_run_prints_no_secrets(fresh_db: Path) -> None:
+    assert radar("db", "upgrade")[1].startswith("database migrated from empty")
+    assert "already at" in radar("db", "upgrade")[1]
+    code, out, _ = radar("policy", "apply", str(EXAMPLE_POLICY), "--if-changed")
+    assert code == 0
+    assert "policy version 1 applied" in out
+    assert "nothing to do" in radar("policy", "apply", str(EXAMPLE_POLICY), "--if-changed")[1]
+    code, out, _ = radar("user", "bootstrap-admin")
+    assert code == 0
+    assert "password:" in out
+    assert "API token: radar_" in out
+    code, out, _ = radar("user", "bootstrap-admin")
+    assert code == 0
+    assert "radar_" not in out
+    assert "no new credentials" in out
+
+
+def test_token_create_prints_the_secret_once(fresh_db: Path) -> None:
+    radar("db", "upgrade")
+    radar("user", "bootstrap-admin")
+    code, out, _ = radar(
+        "token", "create", "--user", "admin", "--name", "ci", "--expires-in", "30d"
+    )
+    assert code == 0
+    assert out.strip().splitlines()[-1].startswith("radar_")
+    code, _, err = radar("token", "create", "--user", "nobody")
+    assert (code, err.strip()) == (1, "radar: no user named 'nobody'")
+    code, _, err = radar("token", "create", "--expires-in", "soon")
+    assert code == 2
+    assert "--expires-in" in err
+
+
+def test_policy_check_reports_each_problem_with_its_position(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.yaml"
+    text = EXAMPLE_POLICY.read_text().replace("typical_response:", "typical_reponse:", 1)
+    bad.write_text(text)
+    line = (
+        text.splitlines().index(
+            "    typical_reponse: Call the responsible engineering manager right away."
+        )
+        + 1
+    )
+    code, _, err = radar("policy", "check", str(bad))
+    assert code == 1
+    assert f"{bad}:{line}:5: unknown key 'severities.0.typical_reponse'" in err
+    assert "did you mean 'typical_response'" in err
+    code, out, _ = radar("policy", "check", str(EXAMPLE_POLICY))
+    assert code == 0
+    assert "4 severities" in out
+    assert radar("policy", "check", str(tmp_path / "missing.yaml"))[0] == 2
+
+
+def test_a_refused_policy_leaves_the_running_one_in_force(fresh_db: Path, tmp_path: Path) -> None:
+    radar("db", "upgrade")
+    radar("policy", "apply", str(EXAMPLE_POLICY))
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("version: 1\nincident: {}\n")
+    assert radar("policy", "apply", str(bad))[0] == 1
+    code, out, _ = radar("policy", "show")
+    assert code == 0
+    assert "Policy version 1" in out
+    assert "Sev2 - Major" in out
+
+
+def test_server_commands_on_an_unmigrated_database_say_what_to_do(fresh_db: Path) -> None:
+    code, _, err = radar("policy", "apply", str(EXAMPLE_POLICY))
+    assert code == 1
+    assert "radar db upgrade" in err
+    code, _, err = radar("serve", "--port", "1")
+    assert code == 2
+    assert "radar db upgrade" in err
+
+
+def test_bad_settings_are_one_line_naming_the_variable(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("RADAR_PORT", "eighty")
+    code, _, err = radar("db", "current")
+    assert code == 2
+    assert err.startswith("radar: RADAR_PORT:")
+
+
+@pytest.fixture
+def client_env(container: Container, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    container.accounts.create_user("ana", role=UserRole.RESPONDER, display_name="Ana")
+    secret = container.accounts.create_token("ana", name="cli").secret
+    with serve(create_app(container)) as url:
+        monkeypatch.setenv("RADAR_URL", url)
+        monkeypatch.setenv("RADAR_TOKEN", secret)
+        yield
+
+
+@pytest.mark.usefixtures("client_env")
+def test_the_five_minute_tour_through_the_cli() -> None:
+    code, out, _ = radar(
+        "incident",
+        "declare",
+        "--title",
+        "Checkout down",
+        "--service",
+        "checkout",
+        "--severity",
+        "sev2",
+    )
+    assert (code, out.strip()) == (0, "INC-1 [sev2] reported, not acknowledged: Checkout down")
+    assert "acknowledged by Ana" in radar("incident", "ack", "INC-1")[1]
+    radar("incident", "update", "INC-1", "We are still investigating.", "--status", "investigating")
+    radar("incident", "assign", "INC-1", "communications_lead", "Laura")
+    radar("incident", "severity", "INC-1", "sev1", "--reason", "Customer data exposed")
+    code, out, _ = radar("incident", "resolve", "INC-1", "--summary", "Rolled back")
+    assert code == 0
+    assert "resolved" in out
+    code, out, _ = radar("incident", "show", "INC-1", "--json")
+    shown = json.loads(out)
+    assert shown["roles"] == {"communications_lead": "Laura"}
+    assert shown["severity"] == "sev1"
+    assert shown["acknowledgement"]["via"] == "cli"
+    assert [e["kind"] for e in shown["timeline"]][-1] == "resolved"
+    code, out, _ = radar("incident", "list", "--json")
+    assert [i["reference"] for i in json.loads(out)["items"]] == ["INC-1"]
+    code, out, _ = radar("incident", "list", "--ended")
+    assert code == 0
+    assert "INC-1" in out
+
+
+@pytest.mark.usefixtures("client_env")
+def test_refused_action_exits_1_and_bad_input_exits_2() -> None:
+    radar("incident", "declare", "--title", "x", "--service", "checkout", "--severity", "sev3")
+    radar("incident", "resolve", "INC-1", "--summary", "done")
+    code, _, err = radar("incident", "ack", "INC-1")
+    assert code == 1
+    assert err.startswith("radar: cannot acknowledge INC-1: it is resolved")
+    assert len(err.strip().splitlines()) == 1
+    code, _, err = radar(
+        "incident", "declare", "--title", "x", "--service", "billing", "--severity", "sev3"
+    )
+    assert code == 2
+    assert "service" in err
+    assert "billing" in err
+    assert radar("incident", "show", "INC-9")[0] == 1
+    assert radar("incident", "assign", "INC-1", "commander")[0] == 2
+
+
+def test_client_without_a_token_or_server_fails_in_one_line(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.delenv("RADAR_TOKEN", raising=False)
+    code, _, err = radar("incident", "list")
+    assert code == 2
+    assert "RADAR_TOKEN" in err
+    monkeypatch.setenv("RADAR_TOKEN", "radar_x")
+    monkeypatch.setenv("RADAR_URL", "http://127.0.0.1:9")
+    code, _, err = radar("incident", "list")
+    assert code == 1
+    assert "cannot reach Radar" in err
