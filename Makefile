@@ -6,13 +6,17 @@ STAMP := $(VENV)/.installed
 
 .PHONY: install run test check bench fmt clean
 
-$(STAMP): pyproject.toml
-	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
-	touch $(STAMP)
-
-install: $(STAMP)
+# Idempotent: (re)installs when the venv is missing or broken, or pyproject.toml changed.
+install:
+	@if [ ! -f $(STAMP) ] || [ pyproject.toml -nt $(STAMP) ] || \
+	    ! $(BIN)/python -c "import radar.cli.main, pytest, ruff" >/dev/null 2>&1; then \
+	  echo "installing Radar into $(VENV) ..."; \
+	  rm -f $(STAMP); \
+	  $(BIN)/python -c "" 2>/dev/null || $(PYTHON) -m venv --clear $(VENV); \
+	  $(BIN)/python -m pip install --quiet --disable-pip-version-check --upgrade pip && \
+	  $(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev]' && \
+	  touch $(STAMP); \
+	fi
 
 run: install
 	$(BIN)/radar db upgrade
