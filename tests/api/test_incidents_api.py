@@ -164,3 +164,62 @@ def test_policy_endpoint_shows_the_running_process(api: httpx.Client) -> None:
     policy = api.get("/api/v1/policy").json()
     assert [s["id"] for s in policy["severities"]] == ["sev1", "sev2", "sev3", "sev4"]
     assert "checkout" in [s["id"] for s in policy["services"]]
+
+
+def test_declaring_for_someone_else_keeps_both_names(api: httpx.Client) -> None:
+    created = declare(api, reporter="Maria from support")
+    assert created["reporter"] == "Maria from support"
+    entry = api.get("/api/v1/incidents/INC-1").json()["timeline"][0]
+    assert (entry["actor"], entry["message"]) == ("Ana", "reported by Maria from support")
+
+
+def test_acknowledge_is_no_longer_offered_once_acknowledged(api: httpx.Client) -> None:
+    declare(api)
+    acked = api.post("/api/v1/incidents/INC-1/acknowledge").json()
+    assert "acknowledge" not in acked["allowed_actions"]
+    again = api.post("/api/v1/incidents/INC-1/acknowledge")
+    assert again.status_code == 200
+    timeline = api.get("/api/v1/incidents/INC-1").json()["timeline"]
+    assert [e["kind"] for e in timeline] == ["declared", "acknowledged"]
+
+
+def test_decline_puts_the_ticket_on_the_timeline(api: httpx.Client) -> None:
+    declare(api)
+    api.post(
+        "/api/v1/incidents/INC-1/decline",
+        json={"reason": "Cosmetic", "ticket_url": "https://tickets.example/7"},
+    )
+    entry = api.get("/api/v1/incidents/INC-1").json()["timeline"][-1]
+    assert entry["message"] == "Cosmetic\nTicket: https://tickets.example/7"
+
+
+def test_anonymous_malformed_request_is_told_to_authenticate_first(
+    anonymous: httpx.Client,
+) -> None:
+    response = anonymous.post(
+        "/api/v1/incidents", content=b"{bad", headers={"Content-Type": "application/json"}
+    )
+    assert response.status_code == 401
+    bad_token = anonymous.post(
+        "/api/v1/incidents",
+        content=b"{bad",
+        headers={"Content-Type": "application/json", "Authorization": "Bearer radar_x"},
+    )
+    assert bad_token.status_code == 401
+
+
+def test_revoked_token_stops_working_at_once(container: Container, anonymous: httpx.Client) -> None:
+    secret = token_for(container, "sam", UserRole.RESPONDER)
+    headers = {"Authorization": f"Bearer {secret}"}
+    assert anonymous.get("/api/v1/incidents", headers=headers).status_code == 200
+    [(token, owner)] = container.accounts.tokens("sam")
+    assert owner == "sam"
+    assert token.last_used_at is not None
+    container.accounts.revoke_token(token.id)
+    assert anonymous.get("/api/v1/incidents", headers=headers).status_code == 401
+
+
+def test_policy_endpoint_includes_the_emergency_question(api: httpx.Client) -> None:
+    assert api.get("/api/v1/policy").json()["emergency_test"] == (
+        "Does this need an emergency response?"
+    )

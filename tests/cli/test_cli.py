@@ -185,3 +185,36 @@ def test_client_without_a_token_or_server_fails_in_one_line(
     code, _, err = radar("incident", "list")
     assert code == 1
     assert "cannot reach Radar" in err
+
+
+def test_unknown_migration_revision_is_one_line(fresh_db: Path) -> None:
+    code, _, err = radar("db", "upgrade", "0099")
+    assert code == 2
+    assert err.startswith("radar: revision: cannot migrate to '0099'")
+
+
+def test_tokens_are_listed_without_secrets_and_revoked(fresh_db: Path) -> None:
+    radar("db", "upgrade")
+    secret = radar("user", "bootstrap-admin")[1].split("API token: ")[1].split()[0]
+    code, out, _ = radar("token", "list")
+    assert code == 0
+    assert "bootstrap" in out
+    assert secret not in out
+    assert secret[:12] in out
+    assert radar("token", "revoke", "1") == (0, "token 1 revoked\n", "")
+    assert radar("token", "revoke", "9")[0] == 1
+
+
+def test_policy_history_lists_each_applied_version(fresh_db: Path, tmp_path: Path) -> None:
+    radar("db", "upgrade")
+    radar("policy", "apply", str(EXAMPLE_POLICY), "--author", "ana")
+    changed = tmp_path / "policy.yaml"
+    changed.write_text(EXAMPLE_POLICY.read_text().replace("Sev4 - Low", "Sev4 - Cosmetic"))
+    radar("policy", "apply", str(changed), "--author", "laura")
+    code, out, _ = radar("policy", "history")
+    lines = out.strip().splitlines()
+    assert code == 0
+    assert lines[0].startswith("2 ")
+    assert "laura" in lines[0]
+    assert lines[1].startswith("1 ")
+    assert "ana" in lines[1]

@@ -194,3 +194,19 @@ def test_concurrent_changes_to_one_incident_lose_nothing(
         for before, after in itertools.pairwise(chain):
             assert after.old == before.new
     assert chain[-1].new == detail.incident.roles[Role.DEPUTY]
+
+
+def test_in_memory_sqlite_works_for_experiments(clock: FrozenClock) -> None:
+    from radar.bootstrap import build
+    from radar.settings import Settings
+    from tests.conftest import EXAMPLE_POLICY
+
+    memory = build(Settings(database_url="sqlite://"), clock=clock)
+    try:
+        memory.database.upgrade()
+        memory.policies.apply(EXAMPLE_POLICY.read_text(), filename="p.yaml", author="t")
+        who = make_principal(memory, "ana")
+        assert memory.incidents.declare(who, SEV2).reference == "INC-1"
+        assert memory.incidents.get(who, "INC-1").incident.title == "Checkout down"
+    finally:
+        memory.close()

@@ -27,7 +27,7 @@ def declared(**overrides: object) -> inc.Incident:
         "title": "Checkout down",
         "service": "checkout",
         "severity": "sev2",
-        "reporter": ANA,
+        "actor": ANA,
         "now": T0,
     }
     args.update(overrides)
@@ -37,7 +37,7 @@ def declared(**overrides: object) -> inc.Incident:
 
 def test_declared_incident_starts_in_triage_with_a_declared_entry() -> None:
     incident, events = inc.declare(
-        POLICY, title="  Site down  ", service="catalog", severity="sev2", reporter=ANA, now=T0
+        POLICY, title="  Site down  ", service="catalog", severity="sev2", actor=ANA, now=T0
     )
     assert incident.status is Status.REPORTED
     assert incident.title == "Site down"

@@ -25,7 +25,7 @@ ANA = Actor("Ana")
 
 def incident_in(status: Status) -> Incident:
     base, _ = inc.declare(
-        POLICY, title="Checkout down", service="checkout", severity="sev2", reporter=ANA, now=T0
+        POLICY, title="Checkout down", service="checkout", severity="sev2", actor=ANA, now=T0
     )
     return replace(base, id=7, status=status)
 

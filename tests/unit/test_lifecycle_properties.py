@@ -16,7 +16,7 @@ from tests.unit.test_lifecycle import ACTIONS, ANA, POLICY, T0
 
 def declared() -> inc.Incident:
     incident, _ = inc.declare(
-        POLICY, title="Checkout down", service="checkout", severity="sev2", reporter=ANA, now=T0
+        POLICY, title="Checkout down", service="checkout", severity="sev2", actor=ANA, now=T0
     )
     return incident
 

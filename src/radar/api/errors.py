@@ -14,6 +14,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 
 from radar.domain.errors import (
@@ -81,8 +82,26 @@ def _field(loc: Sequence[Any]) -> str:
     return ".".join(parts) or "body"
 
 
+async def _unauthenticated(request: Request) -> JSONResponse | None:
+    """FastAPI parses the body before dependencies run, so a malformed request would be told
+    about its body before being told it has no valid token. Check the token first."""
+    if not request.url.path.startswith("/api/v1/") and request.url.path != "/api/v1":
+        return None
+    scheme, _, secret = request.headers.get("authorization", "").partition(" ")
+    try:
+        if scheme.lower() != "bearer":
+            raise Unauthenticated("send an API token as `Authorization: Bearer <token>`")
+        await run_in_threadpool(request.app.state.container.accounts.authenticate, secret)
+    except Unauthenticated as refused:
+        return await _radar_error(request, refused)
+    return None
+
+
 async def _validation_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, RequestValidationError)
+    refused = await _unauthenticated(request)
+    if refused is not None:
+        return refused
     errors = exc.errors()
     media = request.headers.get("content-type", "").split(";")[0].strip().lower()
     body_sent = request.method in ("POST", "PUT", "PATCH") and media and media != "application/json"

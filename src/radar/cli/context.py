@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING
@@ -15,8 +16,11 @@ from radar.settings import ClientSettings, Settings
 if TYPE_CHECKING:
     from radar.bootstrap import Container
 
-out = Console()
-err = Console(stderr=True)
+# soft_wrap: long lines (tokens, commands to copy) must not be cut when output is piped.
+out = Console(soft_wrap=True)
+err = Console(stderr=True, soft_wrap=True)
+if not out.is_terminal and "COLUMNS" not in os.environ:
+    out.width = 200  # piped into a file or another program: don't fold tables at 80 columns
 
 EXIT_REFUSED = 1
 EXIT_USAGE = 2

@@ -88,7 +88,12 @@ def list_(
     open_: Annotated[
         bool | None, typer.Option("--open/--ended", help="Only open, or only ended.")
     ] = None,
-    search: Annotated[str | None, typer.Option(help="Text in title or description.")] = None,
+    drill: Annotated[
+        bool | None, typer.Option("--drill/--real", help="Only drills, or only real incidents.")
+    ] = None,
+    search: Annotated[
+        str | None, typer.Option(help="Text in the title, description or decline reason.")
+    ] = None,
     limit: Annotated[int, typer.Option(min=1, max=200)] = 50,
     cursor: Annotated[str | None, typer.Option(help="Next page, from a previous list.")] = None,
     as_json: Json = False,
@@ -100,6 +105,8 @@ def list_(
             params[key] = value
     if open_ is not None:
         params["open"] = str(open_).lower()
+    if drill is not None:
+        params["drill"] = str(drill).lower()
     if search:
         params["q"] = search
     if cursor:
@@ -164,7 +171,7 @@ def update(
 def resolve(
     incident: Ref,
     summary: Annotated[str, typer.Option(help="What happened and what fixed it.")],
-    public: Annotated[bool, typer.Option("--public")] = False,
+    public: Annotated[bool, typer.Option("--public", help="Visible to stakeholders.")] = False,
     as_json: Json = False,
 ) -> None:
     """Resolve with a summary."""

@@ -64,13 +64,24 @@ def apply(
 
 
 @app.command()
+def history() -> None:
+    """List the applied policy versions, newest first."""
+    with container() as c:
+        versions = c.policies.history()
+    for v in versions:
+        when = v.created_at.strftime("%Y-%m-%d %H:%M UTC")
+        out.print(f"{v.id}  {when}  {v.author}  {v.filename}  sha256:{v.content_hash[:12]}")
+
+
+@app.command()
 def show() -> None:
     """Show the running policy: severities and services."""
     with container() as c:
         running = c.policies.current()
     p = running.policy
     out.print(f"[bold]Policy version {running.id}[/] (applied by {running.stored.author})\n")
-    out.print(p.incident_definition, "\n")
+    out.print(p.incident_definition)
+    out.print(f"[bold]Ask first:[/] {p.emergency_test}\n")
     for s in p.severities:
         out.print(f"[bold]{s.name}[/] ({s.id})")
         out.print(f"  {s.definition}")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Annotated
 
 import typer
@@ -22,6 +23,9 @@ def serve(
     from radar.bootstrap import build
 
     base = settings()
+    logging.basicConfig(
+        level=base.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
     chosen = base.model_copy(update={"host": host or base.host, "port": port or base.port})
     container = build(chosen)
     try:

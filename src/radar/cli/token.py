@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Annotated
 
 import typer
+from rich.table import Table
 
 from radar.cli.context import container, out
 from radar.domain import duration
@@ -14,7 +15,9 @@ app = typer.Typer(help="API tokens.", no_args_is_help=True)
 
 @app.command()
 def create(
-    user: Annotated[str, typer.Option(help="The user the token acts as.")] = "admin",
+    user: Annotated[
+        str | None, typer.Option(help="The user the token acts as (default: the first admin).")
+    ] = None,
     name: Annotated[str, typer.Option(help="What the token is for.")] = "cli",
     expires_in: Annotated[
         str | None, typer.Option(help="Lifetime such as 30d or 12h; default never.")
@@ -23,7 +26,33 @@ def create(
     """Make an API token and print it once."""
     lifetime = duration.parse(expires_in, field="--expires-in") if expires_in else None
     with container() as c:
-        made = c.accounts.create_token(user, name=name, expires_in=lifetime)
+        owner = user or c.settings.admin_username
+        made = c.accounts.create_token(owner, name=name, expires_in=lifetime)
     expiry = made.token.expires_at.isoformat() if made.token.expires_at else "never"
-    out.print(f"token {made.token.name!r} for {user} (expires {expiry}); it is shown only once:")
+    out.print(f"token {made.token.name!r} for {owner} (expires {expiry}); it is shown only once:")
     print(made.secret)
+
+
+@app.command("list")
+def list_(
+    user: Annotated[str | None, typer.Option(help="Only this user's tokens.")] = None,
+) -> None:
+    """List tokens: id, owner, name, prefix, dates. Secrets are never shown again."""
+    with container() as c:
+        found = c.accounts.tokens(user)
+    table = Table("Id", "User", "Name", "Prefix", "Created", "Expires", "Last used", "Revoked")
+    for token, owner in found:
+        dates = (token.created_at, token.expires_at, token.last_used_at, token.revoked_at)
+        shown = [d.strftime("%Y-%m-%d %H:%M") if d else "" for d in dates]
+        table.add_row(str(token.id), owner, token.name, token.prefix + "...", *shown)
+    out.print(table)
+
+
+@app.command()
+def revoke(
+    token_id: Annotated[int, typer.Argument(help="The token's id from `token list`.")],
+) -> None:
+    """Revoke a token at once."""
+    with container() as c:
+        c.accounts.revoke_token(token_id)
+    out.print(f"token {token_id} revoked")

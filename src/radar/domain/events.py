@@ -62,10 +62,12 @@ class Event:
 @dataclass(frozen=True, kw_only=True)
 class IncidentDeclared(Event):
     severity: str
+    reporter: str
     kind = "declared"
 
     def entry(self) -> TimelineEntry:
-        return self._entry(field="severity", new=self.severity)
+        relayed = None if self.reporter == self.actor.name else f"reported by {self.reporter}"
+        return self._entry(field="severity", new=self.severity, message=relayed)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -159,4 +161,5 @@ class IncidentDeclined(Event):
     kind = "declined"
 
     def entry(self) -> TimelineEntry:
-        return self._entry(field="status", old="reported", new="declined", message=self.reason)
+        text = self.reason if not self.ticket_url else f"{self.reason}\nTicket: {self.ticket_url}"
+        return self._entry(field="status", old="reported", new="declined", message=text)

@@ -134,6 +134,12 @@ def clean_text(value: str, field: str, *, max_len: int, required: bool = True) -
     return text
 
 
+def available_actions(incident: Incident) -> list[str]:
+    """What people can usefully do now: the lifecycle's actions, less acknowledging twice."""
+    acked = incident.acknowledgement is not None
+    return [a for a in allowed_actions(incident.status) if not (acked and a == Action.ACKNOWLEDGE)]
+
+
 def _require(incident: Incident, action: Action, what: str) -> None:
     if not is_allowed(incident.status, action):
         allowed = allowed_actions(incident.status)
@@ -155,14 +161,20 @@ def declare(
     title: str,
     service: str,
     severity: str,
-    reporter: Actor,
+    actor: Actor,
     now: datetime,
+    reporter: str | None = None,
     description: str = "",
     restricted: bool = False,
     drill: bool = False,
     policy_version: int | None = None,
 ) -> Change:
-    """A new incident in triage (``reported``). Severity and service must exist in the policy."""
+    """A new incident in triage (``reported``). Severity and service must exist in the policy.
+
+    ``actor`` declares it; ``reporter`` is who reported it when that is someone else (a support
+    agent relaying a customer, say). Both are kept: the reporter on the incident, the actor on
+    the timeline.
+    """
     incident = Incident(
         id=None,
         title=clean_text(title, "title", max_len=TITLE_MAX),
@@ -170,14 +182,17 @@ def declare(
         service=policy.service(service).id,
         severity=policy.severity(severity).id,
         status=Status.REPORTED,
-        reporter=clean_text(reporter.name, "reporter", max_len=NAME_MAX),
+        reporter=clean_text(reporter or actor.name, "reporter", max_len=NAME_MAX),
         restricted=restricted,
         drill=drill,
         declared_at=now,
         updated_at=now,
         policy_version=policy_version,
     )
-    return incident, [ev.IncidentDeclared(at=now, actor=reporter, severity=incident.severity)]
+    event = ev.IncidentDeclared(
+        at=now, actor=actor, severity=incident.severity, reporter=incident.reporter
+    )
+    return incident, [event]
 
 
 def acknowledge(incident: Incident, actor: Actor, now: datetime) -> Change:

@@ -24,6 +24,7 @@ class Policy:
     """A validated policy. ``severities`` are ordered from most to least severe."""
 
     incident_definition: str
+    emergency_test: str
     severities: tuple[Severity, ...]
     services: tuple[Service, ...]
     _severity_by_id: Mapping[str, Severity] = field(init=False, repr=False, compare=False)

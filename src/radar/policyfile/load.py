@@ -206,6 +206,7 @@ def to_domain(spec: PolicyFile) -> Policy:
     )
     return Policy(
         incident_definition=spec.incident.definition,
+        emergency_test=spec.incident.test,
         severities=severities,
         services=services,
     )

@@ -93,6 +93,19 @@ class AccountService:
             uow.commit()
         return token
 
+    def tokens(self, username: str | None = None) -> list[tuple[ApiToken, str]]:
+        """Tokens (never their secrets) with the username they belong to."""
+        with self._uow() as uow:
+            users = {u.id: u.username for u in uow.accounts.users()}
+            owner = uow.accounts.user_by_name(username).id if username else None
+            return [(t, users[t.user_id]) for t in uow.accounts.tokens(owner)]
+
+    def revoke_token(self, token_id: int) -> None:
+        """Revoke at once; revoking twice is harmless."""
+        with self._uow(write=True) as uow:
+            uow.accounts.revoke_token(token_id, self._clock.now())
+            uow.commit()
+
     def authenticate(self, secret: str) -> Principal:
         """The principal behind a bearer token; ``Unauthenticated`` for anything unusable."""
         if not secret.startswith(TOKEN_PREFIX) or len(secret) > 200:

@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
+from alembic.util import CommandError
+
+from radar.domain.errors import InvalidInput
 from radar.store import migrate
 from radar.store.db import Database
 
@@ -12,13 +17,17 @@ class DatabaseService:
 
     def upgrade(self, revision: str = "head") -> tuple[str | None, str | None]:
         """Migrate to ``revision``; returns the revisions before and after."""
-        before = migrate.current(self._db.engine)
-        migrate.upgrade(self._db.engine, revision)
-        return before, migrate.current(self._db.engine)
+        return self._move(migrate.upgrade, revision)
 
     def downgrade(self, revision: str) -> tuple[str | None, str | None]:
+        return self._move(migrate.downgrade, revision)
+
+    def _move(self, step: Callable[..., None], revision: str) -> tuple[str | None, str | None]:
         before = migrate.current(self._db.engine)
-        migrate.downgrade(self._db.engine, revision)
+        try:
+            step(self._db.engine, revision)
+        except CommandError as exc:
+            raise InvalidInput(f"cannot migrate to {revision!r}: {exc}", field="revision") from None
         return before, migrate.current(self._db.engine)
 
     def current(self) -> str | None:

@@ -15,11 +15,13 @@ from radar.domain.events import TimelineEntry
 from radar.domain.incident import Actor, Incident, Role, Via, Visibility
 from radar.domain.lifecycle import Status
 from radar.domain.listing import IncidentFilter, encode_cursor, page
+from radar.domain.policy import Policy
 from radar.services.access import actor, require_write
 from radar.services.policies import PolicyService
 from radar.store.uow import UnitOfWorkProvider
 
-Decision = Callable[[Incident, Actor, datetime], inc.Change]
+# A decision sees the policy the change runs under, the locked incident, who acts, and when.
+Decision = Callable[[Policy, Incident, Actor, datetime], inc.Change]
 
 
 @dataclass(frozen=True)
@@ -64,14 +66,14 @@ class IncidentService:
         who = actor(principal, via)
         with self._uow(write=True) as uow:
             running = self._policies.current_in(uow)
-            reporter = Actor(name=data.reporter, via=via) if data.reporter else who
             incident, events = inc.declare(
                 running.policy,
                 title=data.title,
                 description=data.description,
                 service=data.service,
                 severity=data.severity,
-                reporter=reporter,
+                actor=who,
+                reporter=data.reporter,
                 restricted=data.restricted,
                 drill=data.drill,
                 now=self._clock.now(),
@@ -103,7 +105,7 @@ class IncidentService:
         return IncidentPage(items, encode_cursor(items[-1].id) if more and items[-1].id else None)
 
     def acknowledge(self, principal: Principal, reference: str, via: Via = Via.API) -> Incident:
-        return self._change(principal, reference, via, inc.acknowledge)
+        return self._change(principal, reference, via, lambda _, i, a, t: inc.acknowledge(i, a, t))
 
     def post_update(
         self,
@@ -115,7 +117,7 @@ class IncidentService:
         status: Status | None = None,
         via: Via = Via.API,
     ) -> Incident:
-        def decide(i: Incident, a: Actor, now: datetime) -> inc.Change:
+        def decide(_: Policy, i: Incident, a: Actor, now: datetime) -> inc.Change:
             return inc.post_update(i, a, now, message=message, visibility=visibility, status=status)
 
         return self._change(principal, reference, via, decide)
@@ -129,10 +131,8 @@ class IncidentService:
         reason: str,
         via: Via = Via.API,
     ) -> Incident:
-        policy = self._policies.current().policy
-
-        def decide(i: Incident, a: Actor, now: datetime) -> inc.Change:
-            return inc.change_severity(policy, i, a, now, severity=severity, reason=reason)
+        def decide(p: Policy, i: Incident, a: Actor, now: datetime) -> inc.Change:
+            return inc.change_severity(p, i, a, now, severity=severity, reason=reason)
 
         return self._change(principal, reference, via, decide)
 
@@ -145,7 +145,7 @@ class IncidentService:
         assignee: str | None,
         via: Via = Via.API,
     ) -> Incident:
-        def decide(i: Incident, a: Actor, now: datetime) -> inc.Change:
+        def decide(_: Policy, i: Incident, a: Actor, now: datetime) -> inc.Change:
             return inc.assign_role(i, a, now, role=role, assignee=assignee)
 
         return self._change(principal, reference, via, decide)
@@ -159,7 +159,7 @@ class IncidentService:
         visibility: Visibility = Visibility.INTERNAL,
         via: Via = Via.API,
     ) -> Incident:
-        def decide(i: Incident, a: Actor, now: datetime) -> inc.Change:
+        def decide(_: Policy, i: Incident, a: Actor, now: datetime) -> inc.Change:
             return inc.resolve(i, a, now, summary=summary, visibility=visibility)
 
         return self._change(principal, reference, via, decide)
@@ -167,13 +167,13 @@ class IncidentService:
     def reopen(
         self, principal: Principal, reference: str, *, reason: str, via: Via = Via.API
     ) -> Incident:
-        def decide(i: Incident, a: Actor, now: datetime) -> inc.Change:
+        def decide(_: Policy, i: Incident, a: Actor, now: datetime) -> inc.Change:
             return inc.reopen(i, a, now, reason=reason)
 
         return self._change(principal, reference, via, decide)
 
     def close(self, principal: Principal, reference: str, via: Via = Via.API) -> Incident:
-        return self._change(principal, reference, via, inc.close)
+        return self._change(principal, reference, via, lambda _, i, a, t: inc.close(i, a, t))
 
     def decline(
         self,
@@ -184,12 +184,18 @@ class IncidentService:
         ticket_url: str | None = None,
         via: Via = Via.API,
     ) -> Incident:
-        def decide(i: Incident, a: Actor, now: datetime) -> inc.Change:
+        def decide(_: Policy, i: Incident, a: Actor, now: datetime) -> inc.Change:
             return inc.decline(i, a, now, reason=reason, ticket_url=ticket_url)
 
         return self._change(principal, reference, via, decide)
 
-    def _change(self, principal: Principal, reference: str, via: Via, decide: Decision) -> Incident:
+    def _change(
+        self,
+        principal: Principal,
+        reference: str,
+        via: Via,
+        decide: Decision,
+    ) -> Incident:
         """Lock the incident, apply one decision, store the result and its timeline together.
 
         The row lock (PostgreSQL) or the single writer (SQLite) means two people changing the
@@ -199,7 +205,8 @@ class IncidentService:
         number = incident_id(reference)
         with self._uow(write=True) as uow:
             current = uow.incidents.get(number, for_update=True)
-            changed, events = decide(current, actor(principal, via), self._clock.now())
+            policy = self._policies.current_in(uow).policy
+            changed, events = decide(policy, current, actor(principal, via), self._clock.now())
             if events:
                 uow.incidents.save(changed, [e.entry() for e in events])
                 uow.commit()

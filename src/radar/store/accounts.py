@@ -64,6 +64,9 @@ class AccountRepository:
         self.session.flush()
         return _user(row)
 
+    def users(self) -> list[User]:
+        return [_user(r) for r in self.session.scalars(select(UserRow).order_by(UserRow.id))]
+
     def user_by_name(self, username: str) -> User:
         row = self.session.scalars(select(UserRow).where(UserRow.username == username)).first()
         if row is None:

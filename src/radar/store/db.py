@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
-from sqlalchemy.pool import NullPool
+from sqlalchemy.pool import StaticPool
 
 WRITE_OPTION = "radar_write"
 
@@ -44,7 +44,7 @@ class Database:
 
 def connect(url: str, *, pool_size: int = 10, sqlite_synchronous: str = "FULL") -> Database:
     if url.startswith("sqlite"):
-        return Database(_sqlite_engine(url, sqlite_synchronous), is_sqlite=True)
+        return Database(_sqlite_engine(url, sqlite_synchronous, pool_size), is_sqlite=True)
     engine = create_engine(
         url,
         pool_size=pool_size,
@@ -55,11 +55,16 @@ def connect(url: str, *, pool_size: int = 10, sqlite_synchronous: str = "FULL") 
     return Database(engine, is_sqlite=False)
 
 
-def _sqlite_engine(url: str, synchronous: str) -> Engine:
+def _sqlite_engine(url: str, synchronous: str, pool_size: int) -> Engine:
     memory = url in ("sqlite://", "sqlite:///:memory:")
     kwargs: dict[str, Any] = {"connect_args": {"check_same_thread": False, "timeout": 30}}
     if memory:
-        kwargs["poolclass"] = NullPool
+        # One shared connection: each new connection to :memory: would be a new, empty database.
+        kwargs["poolclass"] = StaticPool
+    else:
+        # Connections are cheap to keep and costly to reopen (pragmas, WAL index mapping):
+        # keep enough for the server's worker threads instead of churning overflow ones.
+        kwargs.update(pool_size=pool_size, max_overflow=2 * pool_size)
     engine = create_engine(url, **kwargs)
 
     @event.listens_for(engine, "connect")

@@ -54,7 +54,8 @@ def list_incidents(
     ] = None,
     drill: bool | None = None,
     q: Annotated[
-        str | None, Query(max_length=200, description="Text in title or description.")
+        str | None,
+        Query(max_length=200, description="Text in the title, description or decline reason."),
     ] = None,
     limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 50,
     cursor: Annotated[str | None, Query(max_length=100)] = None,

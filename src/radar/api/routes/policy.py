@@ -2,37 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from fastapi import APIRouter
-from pydantic import BaseModel
 
 from radar.api.deps import ContainerDep, PrincipalDep
+from radar.api.schemas.policy import PolicyOut, ServiceOut, SeverityOut
 
 router = APIRouter(prefix="/api/v1/policy", tags=["policy"])
-
-
-class SeverityOut(BaseModel):
-    id: str
-    name: str
-    definition: str
-    examples: list[str]
-    typical_response: str
-
-
-class ServiceOut(BaseModel):
-    id: str
-    name: str
-    description: str
-
-
-class PolicyOut(BaseModel):
-    version: int
-    applied_at: datetime
-    applied_by: str
-    incident_definition: str
-    severities: list[SeverityOut]
-    services: list[ServiceOut]
 
 
 @router.get("", response_model=PolicyOut)
@@ -44,6 +19,7 @@ def current(c: ContainerDep, who: PrincipalDep) -> PolicyOut:
         applied_at=running.stored.created_at,
         applied_by=running.stored.author,
         incident_definition=p.incident_definition,
+        emergency_test=p.emergency_test,
         severities=[
             SeverityOut(
                 id=s.id,

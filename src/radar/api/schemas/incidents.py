@@ -10,7 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictStr
 from radar.domain import incident as inc
 from radar.domain.events import TimelineEntry
 from radar.domain.incident import Incident, Role, Via, Visibility
-from radar.domain.lifecycle import Status, allowed_actions
+from radar.domain.lifecycle import Status
 
 Title = Annotated[StrictStr, Field(min_length=1, max_length=inc.TITLE_MAX)]
 Text = Annotated[StrictStr, Field(max_length=inc.TEXT_MAX)]
@@ -123,7 +123,7 @@ class IncidentOut(BaseModel):
             closed_at=i.closed_at,
             decline_reason=i.decline_reason,
             ticket_url=i.ticket_url,
-            allowed_actions=allowed_actions(i.status),
+            allowed_actions=inc.available_actions(i),
         )
 
 
