@@ -4,12 +4,26 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import func, select, update
+from sqlalchemy import Table, bindparam, func, select, update
 from sqlalchemy.orm import Session
 
 from radar.domain.access import ApiToken, User, UserRole
 from radar.domain.errors import Conflict, NotFound
 from radar.store.tables import ApiTokenRow, UserRow
+
+_TOKENS: Table = ApiTokenRow.__table__  # type: ignore[assignment]
+_USERS: Table = UserRow.__table__  # type: ignore[assignment]
+_TOKEN_BY_HASH = (
+    select(
+        _TOKENS,
+        _USERS.c.username,
+        _USERS.c.display_name,
+        _USERS.c.role,
+        _USERS.c.disabled_at,
+    )
+    .join(_USERS, _USERS.c.id == _TOKENS.c.user_id)
+    .where(_TOKENS.c.token_hash == bindparam("hash"))
+)
 
 
 def _user(row: UserRow) -> User:
@@ -96,13 +110,28 @@ class AccountRepository:
         return _token(row)
 
     def token_by_hash(self, token_hash: str) -> tuple[ApiToken, User] | None:
-        stmt = (
-            select(ApiTokenRow, UserRow)
-            .join(UserRow, UserRow.id == ApiTokenRow.user_id)
-            .where(ApiTokenRow.token_hash == token_hash)
+        """Every API request asks this, so it is one prebuilt Core query, not an ORM load."""
+        row = self.session.execute(_TOKEN_BY_HASH, {"hash": token_hash}).first()
+        if row is None:
+            return None
+        token = ApiToken(
+            id=row.id,
+            user_id=row.user_id,
+            name=row.name,
+            prefix=row.prefix,
+            created_at=row.created_at,
+            expires_at=row.expires_at,
+            last_used_at=row.last_used_at,
+            revoked_at=row.revoked_at,
         )
-        found = self.session.execute(stmt).first()
-        return None if found is None else (_token(found[0]), _user(found[1]))
+        user = User(
+            id=row.user_id,
+            username=row.username,
+            display_name=row.display_name,
+            role=UserRole(row.role),
+            disabled=row.disabled_at is not None,
+        )
+        return token, user
 
     def touch_token(self, token_id: int, now: datetime) -> None:
         stmt = update(ApiTokenRow).where(ApiTokenRow.id == token_id).values(last_used_at=now)

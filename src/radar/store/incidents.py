@@ -1,11 +1,17 @@
-"""Incidents and their timelines: domain objects in, rows out, and back."""
+"""Incidents and their timelines: domain objects in, rows out, and back.
+
+This repository is on the hot path of every request, so it speaks SQLAlchemy Core with
+statements built once at import (cheap objects, no connection), not the ORM: loading ORM instances
+cost more than the queries themselves.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from types import MappingProxyType
+from typing import Any
 
-from sqlalchemy import ColumnElement, or_, select
+from sqlalchemy import ColumnElement, Table, bindparam, delete, insert, or_, select, update
 from sqlalchemy.orm import Session
 
 from radar.domain.errors import NotFound
@@ -15,80 +21,95 @@ from radar.domain.lifecycle import OPEN_STATUSES, Status
 from radar.domain.listing import IncidentFilter, Page
 from radar.store.tables import IncidentRoleRow, IncidentRow, TimelineEntryRow
 
+INCIDENTS: Table = IncidentRow.__table__  # type: ignore[assignment]
+ROLES: Table = IncidentRoleRow.__table__  # type: ignore[assignment]
+TIMELINE: Table = TimelineEntryRow.__table__  # type: ignore[assignment]
 
-def _to_domain(row: IncidentRow) -> Incident:
+_BY_ID = select(INCIDENTS).where(INCIDENTS.c.id == bindparam("id"))
+_BY_ID_LOCKED = _BY_ID.with_for_update()
+_ROLES_OF = select(ROLES.c.incident_id, ROLES.c.role, ROLES.c.assignee).where(
+    ROLES.c.incident_id.in_(bindparam("ids", expanding=True))
+)
+_TIMELINE_OF = (
+    select(TIMELINE).where(TIMELINE.c.incident_id == bindparam("id")).order_by(TIMELINE.c.id)
+)
+_INSERT_INCIDENT = insert(INCIDENTS).returning(INCIDENTS.c.id)
+_UPDATE_INCIDENT = update(INCIDENTS).where(INCIDENTS.c.id == bindparam("incident_id"))
+_CLEAR_ROLES = delete(ROLES).where(ROLES.c.incident_id == bindparam("id"))
+_INSERT_ROLE = insert(ROLES)
+_INSERT_ENTRY = insert(TIMELINE)
+
+
+def _to_domain(row: Mapping[Any, Any], roles: Mapping[Role, str]) -> Incident:
     ack = None
-    if row.acknowledged_at is not None:
+    if row["acknowledged_at"] is not None:
         ack = Acknowledgement(
-            by=row.acknowledged_by or "",
-            at=row.acknowledged_at,
-            via=Via(row.acknowledged_via or Via.API),
+            by=row["acknowledged_by"] or "",
+            at=row["acknowledged_at"],
+            via=Via(row["acknowledged_via"] or Via.API),
         )
     return Incident(
-        id=row.id,
-        title=row.title,
-        description=row.description,
-        service=row.service,
-        severity=row.severity,
-        status=Status(row.status),
-        reporter=row.reporter,
-        restricted=row.restricted,
-        drill=row.drill,
-        declared_at=row.declared_at,
-        updated_at=row.updated_at,
-        version=row.version,
-        policy_version=row.policy_version_id,
+        id=row["id"],
+        title=row["title"],
+        description=row["description"],
+        service=row["service"],
+        severity=row["severity"],
+        status=Status(row["status"]),
+        reporter=row["reporter"],
+        restricted=row["restricted"],
+        drill=row["drill"],
+        declared_at=row["declared_at"],
+        updated_at=row["updated_at"],
+        version=row["version"],
+        policy_version=row["policy_version_id"],
         acknowledgement=ack,
-        roles=MappingProxyType({Role(r.role): r.assignee for r in row.roles}),
-        resolved_at=row.resolved_at,
-        resolution_summary=row.resolution_summary,
-        closed_at=row.closed_at,
-        decline_reason=row.decline_reason,
-        ticket_url=row.ticket_url,
+        roles=MappingProxyType(dict(roles)),
+        resolved_at=row["resolved_at"],
+        resolution_summary=row["resolution_summary"],
+        closed_at=row["closed_at"],
+        decline_reason=row["decline_reason"],
+        ticket_url=row["ticket_url"],
     )
 
 
-def _copy_into(row: IncidentRow, incident: Incident) -> None:
-    row.title = incident.title
-    row.description = incident.description
-    row.service = incident.service
-    row.severity = incident.severity
-    row.status = incident.status.value
-    row.reporter = incident.reporter
-    row.restricted = incident.restricted
-    row.drill = incident.drill
-    row.declared_at = incident.declared_at
-    row.updated_at = incident.updated_at
-    row.version = incident.version
-    row.policy_version_id = incident.policy_version
+def _columns(incident: Incident) -> dict[str, Any]:
     ack = incident.acknowledgement
-    row.acknowledged_at = ack.at if ack else None
-    row.acknowledged_by = ack.by if ack else None
-    row.acknowledged_via = ack.via.value if ack else None
-    row.resolved_at = incident.resolved_at
-    row.resolution_summary = incident.resolution_summary
-    row.closed_at = incident.closed_at
-    row.decline_reason = incident.decline_reason
-    row.ticket_url = incident.ticket_url
-    wanted = {role.value: who for role, who in incident.roles.items()}
-    row.roles = [r for r in row.roles if r.role in wanted]
-    for r in row.roles:
-        r.assignee = wanted.pop(r.role)
-    row.roles.extend(IncidentRoleRow(role=role, assignee=who) for role, who in wanted.items())
+    return {
+        "title": incident.title,
+        "description": incident.description,
+        "service": incident.service,
+        "severity": incident.severity,
+        "status": incident.status.value,
+        "reporter": incident.reporter,
+        "restricted": incident.restricted,
+        "drill": incident.drill,
+        "declared_at": incident.declared_at,
+        "updated_at": incident.updated_at,
+        "version": incident.version,
+        "policy_version_id": incident.policy_version,
+        "acknowledged_at": ack.at if ack else None,
+        "acknowledged_by": ack.by if ack else None,
+        "acknowledged_via": ack.via.value if ack else None,
+        "resolved_at": incident.resolved_at,
+        "resolution_summary": incident.resolution_summary,
+        "closed_at": incident.closed_at,
+        "decline_reason": incident.decline_reason,
+        "ticket_url": incident.ticket_url,
+    }
 
 
-def _entry_to_domain(row: TimelineEntryRow) -> TimelineEntry:
+def _entry(row: Mapping[Any, Any]) -> TimelineEntry:
     return TimelineEntry(
-        id=row.id,
-        at=row.at,
-        kind=row.kind,
-        actor=row.actor,
-        via=row.via,
-        field=row.field,
-        old=row.old,
-        new=row.new,
-        message=row.message,
-        visibility=row.visibility,
+        id=row["id"],
+        at=row["at"],
+        kind=row["kind"],
+        actor=row["actor"],
+        via=row["via"],
+        field=row["field"],
+        old=row["old"],
+        new=row["new"],
+        message=row["message"],
+        visibility=row["visibility"],
     )
 
 
@@ -96,88 +117,101 @@ class IncidentRepository:
     def __init__(self, session: Session) -> None:
         self.session = session
 
-    def _row(self, incident_id: int, *, for_update: bool) -> IncidentRow:
-        stmt = select(IncidentRow).where(IncidentRow.id == incident_id)
-        if for_update:
-            stmt = stmt.with_for_update()
-        row = self.session.scalars(stmt).one_or_none()
-        if row is None:
-            raise NotFound(f"no incident {reference_for(incident_id)}", field="incident")
-        return row
+    def _roles(self, ids: Sequence[int]) -> dict[int, dict[Role, str]]:
+        found: dict[int, dict[Role, str]] = {i: {} for i in ids}
+        if ids:
+            for incident_id, role, who in self.session.execute(_ROLES_OF, {"ids": list(ids)}):
+                found[incident_id][Role(role)] = who
+        return found
 
     def get(self, incident_id: int, *, for_update: bool = False) -> Incident:
         """The incident; with ``for_update`` its row stays locked until the transaction ends."""
-        return _to_domain(self._row(incident_id, for_update=for_update))
+        stmt = _BY_ID_LOCKED if for_update else _BY_ID
+        row = self.session.execute(stmt, {"id": incident_id}).mappings().one_or_none()
+        if row is None:
+            raise NotFound(f"no incident {reference_for(incident_id)}", field="incident")
+        return _to_domain(row, self._roles([incident_id])[incident_id])
 
     def add(self, incident: Incident, entries: Iterable[TimelineEntry]) -> Incident:
-        row = IncidentRow(roles=[])
-        _copy_into(row, incident)
-        self.session.add(row)
-        self.session.flush()
-        self.append(row.id, entries)
-        return _to_domain(row)
+        new_id = self.session.execute(_INSERT_INCIDENT, [_columns(incident)]).scalar_one()
+        stored = Incident(**{**incident.__dict__, "id": new_id})
+        self._write_roles(new_id, stored.roles, clear=False)
+        self.append(new_id, entries)
+        return stored
 
     def save(self, incident: Incident, entries: Iterable[TimelineEntry]) -> None:
+        """Write the new state (the row was locked by ``get(for_update=True)``) and its entries."""
         assert incident.id is not None
-        row = self._row(incident.id, for_update=False)  # already locked by get(for_update=True)
-        _copy_into(row, incident)
+        self.session.execute(_UPDATE_INCIDENT, [{"incident_id": incident.id, **_columns(incident)}])
+        self._write_roles(incident.id, incident.roles, clear=True)
         self.append(incident.id, entries)
 
+    def _write_roles(self, incident_id: int, roles: Mapping[Role, str], *, clear: bool) -> None:
+        if clear:
+            self.session.execute(_CLEAR_ROLES, {"id": incident_id})
+        if roles:
+            rows = [
+                {"incident_id": incident_id, "role": r.value, "assignee": who}
+                for r, who in roles.items()
+            ]
+            self.session.execute(_INSERT_ROLE, rows)
+
     def append(self, incident_id: int, entries: Iterable[TimelineEntry]) -> None:
-        self.session.add_all(
-            TimelineEntryRow(
-                incident_id=incident_id,
-                at=e.at,
-                kind=e.kind,
-                actor=e.actor,
-                via=e.via,
-                field=e.field,
-                old=e.old,
-                new=e.new,
-                message=e.message,
-                visibility=e.visibility,
-            )
+        rows = [
+            {
+                "incident_id": incident_id,
+                "at": e.at,
+                "kind": e.kind,
+                "actor": e.actor,
+                "via": e.via,
+                "field": e.field,
+                "old": e.old,
+                "new": e.new,
+                "message": e.message,
+                "visibility": e.visibility,
+            }
             for e in entries
-        )
+        ]
+        if rows:
+            self.session.execute(_INSERT_ENTRY, rows)
 
     def timeline(self, incident_id: int) -> list[TimelineEntry]:
-        stmt = (
-            select(TimelineEntryRow)
-            .where(TimelineEntryRow.incident_id == incident_id)
-            .order_by(TimelineEntryRow.id)
-        )
-        return [_entry_to_domain(r) for r in self.session.scalars(stmt)]
+        return [
+            _entry(r) for r in self.session.execute(_TIMELINE_OF, {"id": incident_id}).mappings()
+        ]
 
     def search(self, flt: IncidentFilter, page: Page) -> list[Incident]:
         """Newest first; one more than ``page.limit`` so the caller knows whether more exist."""
-        stmt = select(IncidentRow).where(*_conditions(flt)).order_by(IncidentRow.id.desc())
+        stmt = select(INCIDENTS).where(*_conditions(flt)).order_by(INCIDENTS.c.id.desc())
         if page.after_id is not None:
-            stmt = stmt.where(IncidentRow.id < page.after_id)
-        rows = self.session.scalars(stmt.limit(page.limit + 1))
-        return [_to_domain(r) for r in rows]
+            stmt = stmt.where(INCIDENTS.c.id < page.after_id)
+        rows = self.session.execute(stmt.limit(page.limit + 1)).mappings().all()
+        roles = self._roles([r["id"] for r in rows])
+        return [_to_domain(r, roles[r["id"]]) for r in rows]
 
 
 def _conditions(flt: IncidentFilter) -> Sequence[ColumnElement[bool]]:
+    c = INCIDENTS.c
     conds: list[ColumnElement[bool]] = []
     if flt.statuses:
-        conds.append(IncidentRow.status.in_([s.value for s in flt.statuses]))
+        conds.append(c.status.in_([s.value for s in flt.statuses]))
     if flt.severities:
-        conds.append(IncidentRow.severity.in_(flt.severities))
+        conds.append(c.severity.in_(flt.severities))
     if flt.services:
-        conds.append(IncidentRow.service.in_(flt.services))
+        conds.append(c.service.in_(flt.services))
     if flt.open is not None:
         open_values = [s.value for s in OPEN_STATUSES]
-        col = IncidentRow.status
-        conds.append(col.in_(open_values) if flt.open else col.not_in(open_values))
+        conds.append(c.status.in_(open_values) if flt.open else c.status.not_in(open_values))
     if flt.drill is not None:
-        conds.append(IncidentRow.drill.is_(flt.drill))
+        conds.append(c.drill.is_(flt.drill))
     if flt.text:
-        pattern = "%" + flt.text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        escaped = flt.text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        pattern = f"%{escaped}%"
         conds.append(
             or_(
-                IncidentRow.title.ilike(pattern, escape="\\"),
-                IncidentRow.description.ilike(pattern, escape="\\"),
-                IncidentRow.decline_reason.ilike(pattern, escape="\\"),
+                c.title.ilike(pattern, escape="\\"),
+                c.description.ilike(pattern, escape="\\"),
+                c.decline_reason.ilike(pattern, escape="\\"),
             )
         )
     return conds

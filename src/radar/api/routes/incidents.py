@@ -10,6 +10,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Response
 
 from radar.api.deps import ContainerDep, PrincipalDep, ViaDep
+from radar.api.responses import json_response
 from radar.api.schemas.incidents import (
     DeclineCreate,
     IncidentCreate,
@@ -20,7 +21,6 @@ from radar.api.schemas.incidents import (
     ResolveCreate,
     RolePatch,
     SeverityPatch,
-    TimelineEntryOut,
     UpdateCreate,
 )
 from radar.domain.incident import Role
@@ -33,13 +33,11 @@ Ref = Annotated[str, "INC-42 or 42"]
 
 
 @router.post("", status_code=201, response_model=IncidentOut)
-def declare(
-    body: IncidentCreate, c: ContainerDep, who: PrincipalDep, via: ViaDep, response: Response
-) -> IncidentOut:
+def declare(body: IncidentCreate, c: ContainerDep, who: PrincipalDep, via: ViaDep) -> Response:
     """Declare an incident. It starts in triage (`reported`)."""
     incident = c.incidents.declare(who, Declaration(**body.model_dump()), via)
-    response.headers["Location"] = f"/api/v1/incidents/{incident.reference}"
-    return IncidentOut.of(incident)
+    location = {"Location": f"/api/v1/incidents/{incident.reference}"}
+    return json_response(IncidentOut.of(incident), 201, location)
 
 
 @router.get("", response_model=IncidentListOut)
@@ -59,7 +57,7 @@ def list_incidents(
     ] = None,
     limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 50,
     cursor: Annotated[str | None, Query(max_length=100)] = None,
-) -> IncidentListOut:
+) -> Response:
     """Incidents, newest first, a page at a time."""
     flt = IncidentFilter(
         statuses=tuple(status or ()),
@@ -70,31 +68,27 @@ def list_incidents(
         text=q.strip() if q and q.strip() else None,
     )
     found = c.incidents.list(who, flt, limit=limit, cursor=cursor)
-    return IncidentListOut(
-        items=[IncidentOut.of(i) for i in found.items], next_cursor=found.next_cursor
-    )
+    items = [IncidentOut.of(i) for i in found.items]
+    return json_response(IncidentListOut(items=items, next_cursor=found.next_cursor))
 
 
 @router.get("/{incident}", response_model=IncidentDetailOut)
-def show(incident: Ref, c: ContainerDep, who: PrincipalDep) -> IncidentDetailOut:
+def show(incident: Ref, c: ContainerDep, who: PrincipalDep) -> Response:
     """One incident with its whole timeline, oldest entry first."""
     detail = c.incidents.get(who, incident)
-    out = IncidentOut.of(detail.incident)
-    return IncidentDetailOut(
-        **out.model_dump(), timeline=[TimelineEntryOut.of(e) for e in detail.timeline]
-    )
+    return json_response(IncidentDetailOut.of_detail(detail.incident, detail.timeline))
 
 
 @router.post("/{incident}/acknowledge", response_model=IncidentOut)
-def acknowledge(incident: Ref, c: ContainerDep, who: PrincipalDep, via: ViaDep) -> IncidentOut:
+def acknowledge(incident: Ref, c: ContainerDep, who: PrincipalDep, via: ViaDep) -> Response:
     """Record that someone is responding. Acknowledging again changes nothing."""
-    return IncidentOut.of(c.incidents.acknowledge(who, incident, via))
+    return json_response(IncidentOut.of(c.incidents.acknowledge(who, incident, via)))
 
 
 @router.post("/{incident}/updates", response_model=IncidentOut, status_code=201)
 def post_update(
     incident: Ref, body: UpdateCreate, c: ContainerDep, who: PrincipalDep, via: ViaDep
-) -> IncidentOut:
+) -> Response:
     """Post a status update, optionally changing the status."""
     changed = c.incidents.post_update(
         who,
@@ -104,60 +98,62 @@ def post_update(
         status=body.status,
         via=via,
     )
-    return IncidentOut.of(changed)
+    return json_response(IncidentOut.of(changed))
 
 
 @router.post("/{incident}/severity", response_model=IncidentOut)
 def change_severity(
     incident: Ref, body: SeverityPatch, c: ContainerDep, who: PrincipalDep, via: ViaDep
-) -> IncidentOut:
+) -> Response:
     """Move the incident to another severity level; a reason is required."""
     changed = c.incidents.change_severity(
         who, incident, severity=body.severity, reason=body.reason, via=via
     )
-    return IncidentOut.of(changed)
+    return json_response(IncidentOut.of(changed))
 
 
 @router.put("/{incident}/roles/{role}", response_model=IncidentOut)
 def assign_role(
     incident: Ref, role: Role, body: RolePatch, c: ContainerDep, who: PrincipalDep, via: ViaDep
-) -> IncidentOut:
+) -> Response:
     """Give a role (commander, communications_lead, deputy) to a person, or `null` to clear it."""
     changed = c.incidents.assign_role(who, incident, role=role, assignee=body.assignee, via=via)
-    return IncidentOut.of(changed)
+    return json_response(IncidentOut.of(changed))
 
 
 @router.post("/{incident}/resolve", response_model=IncidentOut)
 def resolve(
     incident: Ref, body: ResolveCreate, c: ContainerDep, who: PrincipalDep, via: ViaDep
-) -> IncidentOut:
+) -> Response:
     """Resolve with a summary of what happened and what fixed it."""
     changed = c.incidents.resolve(
         who, incident, summary=body.summary, visibility=body.visibility, via=via
     )
-    return IncidentOut.of(changed)
+    return json_response(IncidentOut.of(changed))
 
 
 @router.post("/{incident}/reopen", response_model=IncidentOut)
 def reopen(
     incident: Ref, body: ReasonCreate, c: ContainerDep, who: PrincipalDep, via: ViaDep
-) -> IncidentOut:
+) -> Response:
     """Reopen a resolved incident; it needs a new acknowledgement."""
-    return IncidentOut.of(c.incidents.reopen(who, incident, reason=body.reason, via=via))
+    return json_response(
+        IncidentOut.of(c.incidents.reopen(who, incident, reason=body.reason, via=via))
+    )
 
 
 @router.post("/{incident}/close", response_model=IncidentOut)
-def close(incident: Ref, c: ContainerDep, who: PrincipalDep, via: ViaDep) -> IncidentOut:
+def close(incident: Ref, c: ContainerDep, who: PrincipalDep, via: ViaDep) -> Response:
     """Close a resolved incident for good."""
-    return IncidentOut.of(c.incidents.close(who, incident, via))
+    return json_response(IncidentOut.of(c.incidents.close(who, incident, via)))
 
 
 @router.post("/{incident}/decline", response_model=IncidentOut)
 def decline(
     incident: Ref, body: DeclineCreate, c: ContainerDep, who: PrincipalDep, via: ViaDep
-) -> IncidentOut:
+) -> Response:
     """Triage outcome: not an incident. The reason (and ticket link) stay searchable."""
     changed = c.incidents.decline(
         who, incident, reason=body.reason, ticket_url=body.ticket_url, via=via
     )
-    return IncidentOut.of(changed)
+    return json_response(IncidentOut.of(changed))

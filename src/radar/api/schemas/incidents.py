@@ -158,6 +158,11 @@ class TimelineEntryOut(BaseModel):
 class IncidentDetailOut(IncidentOut):
     timeline: list[TimelineEntryOut]
 
+    @classmethod
+    def of_detail(cls, i: Incident, timeline: list[TimelineEntry]) -> IncidentDetailOut:
+        fields = IncidentOut.of(i).__dict__
+        return cls(**fields, timeline=[TimelineEntryOut.of(e) for e in timeline])
+
 
 class IncidentListOut(BaseModel):
     items: list[IncidentOut]
