@@ -10,6 +10,7 @@ from radar.services.database import DatabaseService
 from radar.services.health import HealthService
 from radar.services.incidents import IncidentService
 from radar.services.policies import PolicyService
+from radar.services.triage import TriageService
 from radar.settings import Settings
 from radar.store.db import Database, connect
 from radar.store.uow import UnitOfWorkProvider
@@ -25,6 +26,7 @@ class Container:
     incidents: IncidentService
     accounts: AccountService
     health: HealthService
+    triage: TriageService
 
     def close(self) -> None:
         self.db.dispose()
@@ -48,4 +50,5 @@ def build(settings: Settings, *, clock: Clock | None = None) -> Container:
         incidents=IncidentService(uow, clock, policies),
         accounts=AccountService(uow, clock),
         health=HealthService(db, uow),
+        triage=TriageService(policies),
     )

@@ -13,9 +13,10 @@ from radar.bootstrap import Container
 from radar.clock import FrozenClock
 from radar.domain.access import Principal
 from radar.domain.errors import Conflict, Forbidden, InvalidTransition, NotFound
-from radar.domain.incident import Role, Via
+from radar.domain.incident import Via
 from radar.domain.lifecycle import Status
 from radar.domain.listing import IncidentFilter
+from radar.domain.roles import Role
 from radar.services.incidents import Declaration
 from tests.conftest import make_principal
 

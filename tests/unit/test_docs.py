@@ -51,3 +51,18 @@ def test_every_radar_command_in_the_docs_exists() -> None:
         for line in re.findall(r"^\s*(?:\$ )?radar ([a-z][a-z -]*)", page.read_text(), re.M):
             words = tuple(w for w in line.split() if not w.startswith("-"))[:2]
             assert words in known or words[:1] in known, f"{page.name}: radar {line}"
+
+
+def _schema_fields() -> set[str]:
+    from pydantic import BaseModel
+
+    from radar.policyfile import schema
+
+    models = [m for m in vars(schema).values() if isinstance(m, type) and issubclass(m, BaseModel)]
+    return {name for m in models if m is not BaseModel for name in m.model_fields}
+
+
+def test_policy_page_documents_every_key() -> None:
+    page = (ROOT / "docs" / "policy.md").read_text()
+    missing = sorted(f for f in _schema_fields() if f"`{f}`" not in page)
+    assert missing == [], f"docs/policy.md does not mention: {missing}"

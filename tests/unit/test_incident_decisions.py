@@ -10,8 +10,9 @@ import pytest
 
 from radar.domain import incident as inc
 from radar.domain.errors import InvalidInput
-from radar.domain.incident import Actor, Role, Via, Visibility
+from radar.domain.incident import Actor, Via, Visibility
 from radar.domain.lifecycle import Status
+from radar.domain.roles import Role
 from radar.policyfile import load
 
 POLICY = load.load(

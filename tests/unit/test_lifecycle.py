@@ -11,8 +11,9 @@ import pytest
 
 from radar.domain import incident as inc
 from radar.domain.errors import InvalidTransition
-from radar.domain.incident import Actor, Incident, Role
+from radar.domain.incident import Actor, Incident
 from radar.domain.lifecycle import ALLOWED_ACTIONS, STATUS_CHANGES, Action, Status
+from radar.domain.roles import Role
 from radar.policyfile import load
 
 POLICY = load.load(

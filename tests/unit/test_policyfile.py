@@ -77,6 +77,8 @@ def test_duplicate_keys_are_refused() -> None:
         "{1: 2}",
         "a: &a [*a]",
         "\t- tab",
+        "=",
+        "version: !!python/object:os.system x",
         "version: 1\nincident: 5\nseverities: []\n",
     ],
 )

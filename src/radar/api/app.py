@@ -6,10 +6,10 @@ from fastapi import FastAPI
 
 import radar
 from radar.api import errors
-from radar.api.routes import health, incidents, policy
+from radar.api.routes import health, incidents, policy, triage
 from radar.bootstrap import Container
 
-ALL_ROUTERS = (health.router, incidents.router, policy.router)
+ALL_ROUTERS = (health.router, incidents.router, policy.router, triage.router)
 
 
 def create_app(container: Container) -> FastAPI:

@@ -13,7 +13,7 @@ from rich.table import Table
 
 from radar.cli.client import RadarClient
 from radar.cli.context import EXIT_USAGE, client_settings, fail, out
-from radar.domain.incident import Role
+from radar.domain.roles import Role
 
 app = typer.Typer(help="Declare and work incidents through the API.", no_args_is_help=True)
 Ref = Annotated[str, typer.Argument(help="INC-42 or 42.")]
@@ -21,7 +21,7 @@ Json = Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")]
 
 
 @contextmanager
-def _client() -> Iterator[RadarClient]:
+def client() -> Iterator[RadarClient]:
     s = client_settings()
     if not s.token:
         raise fail("set RADAR_TOKEN to an API token (`radar token create` makes one)", EXIT_USAGE)
@@ -38,7 +38,7 @@ def _when(value: str | None) -> str:
     return datetime.fromisoformat(value).astimezone().strftime("%Y-%m-%d %H:%M")
 
 
-def _emit(data: Any, as_json: bool) -> None:
+def emit(data: Any, as_json: bool) -> None:
     if as_json:
         print(json.dumps(data, indent=2))
     else:
@@ -51,8 +51,8 @@ def _emit(data: Any, as_json: bool) -> None:
 
 
 def _call(method: str, path: str, as_json: bool, **kwargs: Any) -> None:
-    with _client() as client:
-        _emit(client.call(method, path, **kwargs), as_json)
+    with client() as api:
+        emit(api.call(method, path, **kwargs), as_json)
 
 
 @app.command()
@@ -111,8 +111,8 @@ def list_(
         params["q"] = search
     if cursor:
         params["cursor"] = cursor
-    with _client() as client:
-        page = client.call("GET", "/api/v1/incidents", params=params)
+    with client() as api:
+        page = api.call("GET", "/api/v1/incidents", params=params)
     if as_json:
         print(json.dumps(page, indent=2))
         return
@@ -129,12 +129,12 @@ def list_(
 @app.command()
 def show(incident: Ref, as_json: Json = False) -> None:
     """Show one incident with its timeline."""
-    with _client() as client:
-        data = client.call("GET", f"/api/v1/incidents/{incident}")
+    with client() as api:
+        data = api.call("GET", f"/api/v1/incidents/{incident}")
     if as_json:
         print(json.dumps(data, indent=2))
         return
-    _emit(data, False)
+    emit(data, False)
     out.print(f"service {data['service']}, reported by {data['reporter']}", markup=False)
     for role, who in data["roles"].items():
         out.print(f"{role}: {who}", markup=False)

@@ -1,15 +1,19 @@
-"""`radar policy`: check and apply the policy file, and show the running process."""
+"""`radar policy`: check, compare and apply the policy file, and show the running process."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from radar.cli.context import EXIT_USAGE, container, err, fail, out
-from radar.domain.errors import PolicyError
-from radar.policyfile import load
+from radar.domain.errors import PolicyError, Problem
+
+if TYPE_CHECKING:
+    from radar.bootstrap import Container
+    from radar.domain.policy import Policy
 
 app = typer.Typer(help="The policy: the process as code.", no_args_is_help=True)
 FileArg = Annotated[Path, typer.Argument(help="A policy YAML file.")]
@@ -22,21 +26,44 @@ def _read(path: Path) -> str:
         raise fail(f"{path}: cannot read: {exc}", EXIT_USAGE) from None
 
 
+def _print(problems: tuple[Problem, ...] | list[Problem], label: str = "") -> None:
+    for p in problems:
+        where = f"{p.field}: " if p.field else ""
+        err.print(f"{where}{label}{p.message}", markup=False, highlight=False)
+
+
 def _report(exc: PolicyError) -> typer.Exit:
-    for problem in exc.problems:
-        where = f"{problem.field}: " if problem.field else ""
-        err.print(f"{where}{problem.message}", markup=False, highlight=False, soft_wrap=True)
+    _print(exc.problems)
+    err.print(f"{len(exc.problems)} error(s); nothing was applied", markup=False)
     return typer.Exit(1)
 
 
 @app.command()
-def check(file: FileArg) -> None:
-    """Check FILE and report every mistake with file:line:column. Exit 0 clean, 1 errors."""
+def check(
+    file: FileArg,
+    strict: Annotated[bool, typer.Option("--strict", help="Treat warnings as errors.")] = False,
+) -> None:
+    """Check FILE: every mistake with file:line:column, then readiness warnings.
+
+    Exit 0 when there is no error (warnings are printed on stderr prefixed `warning:`), 1 when
+    there are errors (or warnings with --strict), 2 when FILE cannot be read.
+    """
+    from radar.policyfile import load
+
     try:
-        policy = load.load(_read(file), str(file))
+        found = load.inspect(_read(file), str(file))
     except PolicyError as exc:
         raise _report(exc) from None
-    out.print(f"{file}: ok ({len(policy.severities)} severities, {len(policy.services)} services)")
+    _print(found.warnings, "warning: ")
+    p = found.policy
+    summary = (
+        f"{file}: ok ({len(p.severities)} severities, {len(p.services)} services, "
+        f"{len(p.teams)} teams, {len(p.people)} people"
+        f"{', a severity guide' if p.guide else ''}; {len(found.warnings)} warning(s))"
+    )
+    out.print(summary, markup=False)
+    if strict and found.warnings:
+        raise typer.Exit(1)
 
 
 @app.command()
@@ -50,17 +77,69 @@ def apply(
     """Store FILE as the new policy version. A file with any error is refused whole."""
     text = _read(file)
     with container() as c:
+        before = c.policies.current_or_none()
         try:
             result = c.policies.apply(
                 text, filename=str(file), author=author, if_changed=if_changed
             )
         except PolicyError as exc:
             raise _report(exc) from None
+    _print(result.warnings, "warning: ")
     v = result.version
-    if result.created:
-        out.print(f"policy version {v.id} applied from {file}")
-    else:
+    if not result.created:
         out.print(f"policy version {v.id} already runs {file}; nothing to do")
+        return
+    out.print(f"policy version {v.id} applied from {file}")
+    if before is not None:
+        for line in c.policies.changes(before.policy, v.policy) or ["no change to the process"]:
+            out.print(f"  {line}", markup=False)
+
+
+def _load_side(c: Container, spec: str) -> Policy:
+    """A file path, or a stored version number (``3``, ``v3``) or ``current``."""
+    from radar.policyfile import load
+
+    path = Path(spec)
+    if path.exists():
+        try:
+            return load.load(_read(path), spec)
+        except PolicyError as exc:
+            raise _report(exc) from None
+    if spec == "current":
+        return c.policies.current().policy
+    number = spec.removeprefix("v")
+    if not number.isdigit():
+        raise fail(f"{spec}: neither a file nor a policy version (3, v3 or current)", EXIT_USAGE)
+    return c.policies.version(int(number)).policy
+
+
+@app.command()
+def diff(
+    old: Annotated[str, typer.Argument(help="A file, a version (3 or v3), or `current`.")],
+    new: Annotated[str, typer.Argument(help="A file, a version (3 or v3), or `current`.")],
+) -> None:
+    """Say in words what changed between two policies."""
+    from radar.policyfile.diff import describe
+
+    with container() as c:
+        lines = describe(_load_side(c, old), _load_side(c, new))
+    for line in lines or ["no change to the process"]:
+        out.print(line, markup=False)
+
+
+@app.command()
+def schema(
+    output: Annotated[Path | None, typer.Option(help="Write to this file instead.")] = None,
+) -> None:
+    """Print the policy file's JSON Schema, for editor completion and validation."""
+    from radar.policyfile.jsonschema import policy_schema
+
+    text = json.dumps(policy_schema(), indent=2) + "\n"
+    if output is None:
+        print(text, end="")
+    else:
+        output.write_text(text, encoding="utf-8")
+        out.print(f"JSON Schema written to {output}")
 
 
 @app.command()
@@ -75,19 +154,11 @@ def history() -> None:
 
 @app.command()
 def show() -> None:
-    """Show the running policy: severities and services."""
+    """Show the running policy as people read it: what an incident is, each level with its
+    examples and response, services and their owners."""
+    from radar.cli.process import render
+
     with container() as c:
         running = c.policies.current()
-    p = running.policy
     out.print(f"[bold]Policy version {running.id}[/] (applied by {running.stored.author})\n")
-    out.print(p.incident_definition)
-    out.print(f"[bold]Ask first:[/] {p.emergency_test}\n")
-    for s in p.severities:
-        out.print(f"[bold]{s.name}[/] ({s.id})")
-        out.print(f"  {s.definition}")
-        for example in s.examples:
-            out.print(f"  - {example}")
-        out.print(f"  Typical response: {s.typical_response}\n")
-    out.print("[bold]Services[/]")
-    for svc in p.services:
-        out.print(f"  {svc.id}: {svc.name}. {svc.description}")
+    render(running.policy)

@@ -10,8 +10,9 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from radar.domain.incident import Actor, Role, Visibility
+    from radar.domain.incident import Actor, Visibility
     from radar.domain.lifecycle import Status
+    from radar.domain.roles import Role
 
 
 @dataclass(frozen=True)
@@ -63,11 +64,24 @@ class Event:
 class IncidentDeclared(Event):
     severity: str
     reporter: str
+    suggested: str | None = None
+    reason: str | None = None
     kind = "declared"
 
     def entry(self) -> TimelineEntry:
-        relayed = None if self.reporter == self.actor.name else f"reported by {self.reporter}"
-        return self._entry(field="severity", new=self.severity, message=relayed)
+        notes = []
+        if self.reporter != self.actor.name:
+            notes.append(f"reported by {self.reporter}")
+        if self.suggested == self.severity:
+            notes.append(f"the severity guide suggested {self.suggested}")
+        elif self.suggested is not None:
+            shown = "not an incident" if self.suggested == "not_an_incident" else self.suggested
+            notes.append(
+                f"the severity guide suggested {shown}; declared {self.severity} "
+                f"because: {self.reason}"
+            )
+        message = "; ".join(notes) or None
+        return self._entry(field="severity", new=self.severity, message=message)
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -24,17 +24,13 @@ from radar.domain.lifecycle import (
     is_allowed,
 )
 from radar.domain.policy import Policy
+from radar.domain.roles import Role
 
 REFERENCE_PREFIX = "INC-"
+NOT_AN_INCIDENT = "not_an_incident"
 TITLE_MAX = 200
 TEXT_MAX = 10_000
 NAME_MAX = 200
-
-
-class Role(StrEnum):
-    COMMANDER = "commander"
-    COMMUNICATIONS_LEAD = "communications_lead"
-    DEPUTY = "deputy"
 
 
 class Visibility(StrEnum):
@@ -168,12 +164,17 @@ def declare(
     restricted: bool = False,
     drill: bool = False,
     policy_version: int | None = None,
+    suggested_severity: str | None = None,
+    severity_reason: str | None = None,
 ) -> Change:
     """A new incident in triage (``reported``). Severity and service must exist in the policy.
 
     ``actor`` declares it; ``reporter`` is who reported it when that is someone else (a support
     agent relaying a customer, say). Both are kept: the reporter on the incident, the actor on
     the timeline.
+
+    ``suggested_severity`` is what the severity guide said (or ``NOT_AN_INCIDENT``). Declaring
+    something else needs ``severity_reason``; both are recorded.
     """
     incident = Incident(
         id=None,
@@ -189,8 +190,20 @@ def declare(
         updated_at=now,
         policy_version=policy_version,
     )
+    why = clean_text(severity_reason or "", "severity_reason", max_len=TEXT_MAX, required=False)
+    if suggested_severity is not None and suggested_severity != incident.severity and not why:
+        shown = "not an incident" if suggested_severity == NOT_AN_INCIDENT else suggested_severity
+        raise InvalidInput(
+            f"the severity guide suggests {shown}; declaring {incident.severity} needs a reason",
+            field="severity_reason",
+        )
     event = ev.IncidentDeclared(
-        at=now, actor=actor, severity=incident.severity, reporter=incident.reporter
+        at=now,
+        actor=actor,
+        severity=incident.severity,
+        reporter=incident.reporter,
+        suggested=suggested_severity,
+        reason=why or None,
     )
     return incident, [event]
 

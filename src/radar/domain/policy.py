@@ -1,13 +1,37 @@
-"""The policy: the process written down once. Radar reads severities and services from it."""
+"""The policy: the process written down once. People read it; Radar runs it."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
+from typing import TypeVar
 
+from radar.domain.calendar import ALWAYS, Calendar
 from radar.domain.errors import InvalidInput
+from radar.domain.roles import TeamRole
 from radar.domain.severity import Severity
+from radar.domain.triage import Guide
+
+
+@dataclass(frozen=True)
+class Person:
+    id: str
+    name: str
+    email: str | None = None
+    phone: str | None = None
+    slack: str | None = None
+    timezone: str | None = None
+
+
+@dataclass(frozen=True)
+class Team:
+    id: str
+    name: str
+    members: tuple[str, ...] = ()
+    roles: Mapping[TeamRole, str] = field(default_factory=lambda: MappingProxyType({}))
+    slack_channel: str | None = None
+    calendar: str | None = None
 
 
 @dataclass(frozen=True)
@@ -17,6 +41,15 @@ class Service:
     id: str
     name: str
     description: str = ""
+    owner: str | None = None
+    status_page_component: str | None = None
+
+
+T = TypeVar("T")
+
+
+def _index(items: tuple[T, ...], key: str) -> Mapping[str, T]:
+    return MappingProxyType({getattr(i, key): i for i in items})
 
 
 @dataclass(frozen=True)
@@ -27,14 +60,20 @@ class Policy:
     emergency_test: str
     severities: tuple[Severity, ...]
     services: tuple[Service, ...]
+    people: tuple[Person, ...] = ()
+    teams: tuple[Team, ...] = ()
+    calendars: Mapping[str, Calendar] = field(default_factory=lambda: MappingProxyType({}))
+    guide: Guide | None = None
     _severity_by_id: Mapping[str, Severity] = field(init=False, repr=False, compare=False)
     _service_by_id: Mapping[str, Service] = field(init=False, repr=False, compare=False)
+    _person_by_id: Mapping[str, Person] = field(init=False, repr=False, compare=False)
+    _team_by_id: Mapping[str, Team] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        sev = MappingProxyType({s.id: s for s in self.severities})
-        svc = MappingProxyType({s.id: s for s in self.services})
-        object.__setattr__(self, "_severity_by_id", sev)
-        object.__setattr__(self, "_service_by_id", svc)
+        object.__setattr__(self, "_severity_by_id", _index(self.severities, "id"))
+        object.__setattr__(self, "_service_by_id", _index(self.services, "id"))
+        object.__setattr__(self, "_person_by_id", _index(self.people, "id"))
+        object.__setattr__(self, "_team_by_id", _index(self.teams, "id"))
 
     def severity(self, severity_id: str, *, field: str = "severity") -> Severity:
         """The level with this id, or ``InvalidInput`` naming the field and the known ids."""
@@ -55,3 +94,18 @@ class Policy:
             raise InvalidInput(
                 f"unknown service {service_id!r}; the policy defines: {known}", field=field
             ) from None
+
+    def person(self, person_id: str) -> Person | None:
+        return self._person_by_id.get(person_id)
+
+    def team(self, team_id: str | None) -> Team | None:
+        return self._team_by_id.get(team_id) if team_id else None
+
+    def owner_of(self, service_id: str) -> Team | None:
+        return self.team(self.service(service_id).owner)
+
+    def calendar_of(self, team: Team | None) -> Calendar:
+        """The team's working hours; a team without a calendar is always at work."""
+        if team is None or team.calendar is None:
+            return ALWAYS
+        return self.calendars.get(team.calendar, ALWAYS)

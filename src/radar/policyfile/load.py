@@ -7,15 +7,17 @@ keeps its position, then validated with the pydantic schema, then checked across
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 import yaml
 from pydantic import ValidationError
 
 from radar.domain.errors import PolicyError, Problem
-from radar.domain.policy import Policy, Service
-from radar.domain.severity import Severity
+from radar.domain.policy import Policy
+from radar.policyfile import build, check
 from radar.policyfile.schema import PolicyFile
 
 Path = tuple[str | int, ...]
@@ -100,7 +102,8 @@ def parse(text: str, filename: str = "policy.yaml") -> tuple[PolicyFile, _Positi
     pos = _Positions(filename)
     try:
         root = yaml.compose(text, Loader=yaml.SafeLoader)
-    except yaml.MarkedYAMLError as exc:
+        data = None if root is None else _Builder(pos).build(root, ())
+    except yaml.MarkedYAMLError as exc:  # syntax, and values no safe constructor accepts
         mark = exc.problem_mark
         where = f"{filename}:{mark.line + 1}:{mark.column + 1}" if mark else f"{filename}:1:1"
         raise PolicyError(
@@ -113,7 +116,6 @@ def parse(text: str, filename: str = "policy.yaml") -> tuple[PolicyFile, _Positi
         raise PolicyError(f"{filename}: nested too deeply to be a policy file") from None
     if root is None:
         raise PolicyError(f"{filename}:1:1: the file is empty; expected a policy mapping")
-    data = _Builder(pos).build(root, ())
     if not isinstance(data, dict):
         raise PolicyError(f"{pos.where(())}: expected a mapping at the top of the file")
     try:
@@ -164,49 +166,31 @@ def _summary(problems: list[Problem]) -> str:
     return f"the policy has {len(problems)} problem(s):\n" + "\n".join(lines)
 
 
-def _check_references(spec: PolicyFile, pos: _Positions) -> list[Problem]:
-    problems: list[Problem] = []
-    sections = {
-        "severities": [s.id for s in spec.severities],
-        "services": [s.id for s in spec.services],
-    }
-    for section, ids in sections.items():
-        seen: set[str] = set()
-        for i, item_id in enumerate(ids):
-            if item_id in seen:
-                where = pos.where((section, i, "id"))
-                problems.append(Problem(where, f"{section}.{i}.id: duplicate id {item_id!r}"))
-            seen.add(item_id)
-    return problems
+def load(text: str, filename: str = "policy.yaml", *, years: Iterable[int] | None = None) -> Policy:
+    """The validated domain policy, or ``PolicyError`` naming every mistake with its position.
+
+    ``years`` are the years whose public holidays are resolved (default: last year to three
+    years ahead).
+    """
+    return inspect(text, filename, years=years).policy
 
 
-def load(text: str, filename: str = "policy.yaml") -> Policy:
-    """The validated domain policy, or ``PolicyError`` naming every mistake with its position."""
+@dataclass(frozen=True)
+class Inspection:
+    """A policy that loaded, and the warnings about it (readiness, not mistakes)."""
+
+    policy: Policy
+    warnings: tuple[Problem, ...]
+
+
+def inspect(
+    text: str, filename: str = "policy.yaml", *, years: Iterable[int] | None = None
+) -> Inspection:
     spec, pos = parse(text, filename)
-    problems = _check_references(spec, pos)
-    if problems:
-        raise PolicyError(_summary(problems), problems=problems)
-    return to_domain(spec)
-
-
-def to_domain(spec: PolicyFile) -> Policy:
-    severities = tuple(
-        Severity(
-            id=s.id,
-            name=s.name,
-            definition=s.definition,
-            examples=tuple(s.examples),
-            typical_response=s.typical_response,
-            rank=rank,
-        )
-        for rank, s in enumerate(spec.severities)
-    )
-    services = tuple(
-        Service(id=s.id, name=s.name, description=s.description) for s in spec.services
-    )
-    return Policy(
-        incident_definition=spec.incident.definition,
-        emergency_test=spec.incident.test,
-        severities=severities,
-        services=services,
-    )
+    found = check.check(spec, pos.where)
+    if found.errors:
+        raise PolicyError(_summary(found.errors), problems=found.errors)
+    if years is None:
+        this_year = date.today().year
+        years = range(this_year - 1, this_year + 4)
+    return Inspection(build.policy(spec, years), tuple(found.warnings))

@@ -1,18 +1,70 @@
-"""Pydantic models that mirror the policy YAML exactly. Unknown keys are errors."""
+"""Pydantic models that mirror the policy YAML exactly. Unknown keys are errors.
+
+Field descriptions are the reference documentation: ``radar policy schema`` exports them for
+editors, and ``docs/policy.md`` is checked to mention every key.
+"""
 
 from __future__ import annotations
 
+import re
+from datetime import date
+from enum import StrEnum
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
+
+from radar.domain import duration as durations
+from radar.domain.errors import InvalidInput
+from radar.domain.response import Channel, Counting, HoursMode
+from radar.domain.roles import Role
 
 Id = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_-]{0,62}$")]
 Text = Annotated[str, StringConstraints(min_length=1, max_length=10_000)]
 ShortText = Annotated[str, StringConstraints(min_length=1, max_length=200)]
+WindowText = Annotated[
+    str,
+    StringConstraints(pattern=r"^([01]\d|2[0-4]):[0-5]\d-([01]\d|2[0-4]):[0-5]\d(\+1)?$"),
+]
+
+
+def _duration(value: str) -> str:
+    try:
+        durations.parse(value)
+    except InvalidInput:
+        raise ValueError("a duration such as 90s, 10m, 2h, 1d or 1h30m") from None
+    return value
+
+
+Duration = Annotated[str, AfterValidator(_duration)]
+
+
+def _timezone(value: str) -> str:
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    if not re.fullmatch(r"[A-Za-z0-9_+\-/]{1,64}", value):
+        raise ValueError("an IANA time zone such as Europe/Madrid")
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValueError("an IANA time zone such as Europe/Madrid") from None
+    return value
+
+
+TimeZone = Annotated[str, AfterValidator(_timezone)]
 
 
 class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+
+
+class Weekday(StrEnum):
+    MON = "mon"
+    TUE = "tue"
+    WED = "wed"
+    THU = "thu"
+    FRI = "fri"
+    SAT = "sat"
+    SUN = "sun"
 
 
 class IncidentSection(Strict):
@@ -23,18 +75,150 @@ class IncidentSection(Strict):
     )
 
 
-class SeveritySpec(Strict):
-    id: Id = Field(description="Stable id used by the API and CLI, such as `sev2`.")
-    name: ShortText = Field(description="Name people read, such as `Sev2 - Major`.")
-    definition: Text
-    examples: list[Text] = Field(default_factory=list, max_length=100)
-    typical_response: Text
+class HolidaySpec(Strict):
+    country: str = Field(pattern=r"^[A-Z]{2}$", description="ISO 3166 country code, e.g. `ES`.")
+    subdivision: str | None = Field(
+        None, max_length=10, description="Region within the country, e.g. `MD` for Madrid."
+    )
+
+
+class CalendarSpec(Strict):
+    timezone: TimeZone = Field(description="IANA time zone, e.g. `Europe/Madrid`.")
+    hours: dict[Weekday, list[WindowText]] = Field(
+        default_factory=dict,
+        description="Working windows per weekday (`mon`..`sun`), e.g. `[09:00-13:00, 14:00-18:00]`."
+        " `22:00-06:00+1` ends the next day. A day left out is not worked.",
+    )
+    holidays: HolidaySpec | None = Field(
+        None, description="Public holidays to close on, from the `holidays` package."
+    )
+    closed: list[date] = Field(
+        default_factory=list, max_length=1000, description="Extra closed dates, `YYYY-MM-DD`."
+    )
+
+
+class PersonSpec(Strict):
+    id: Id
+    name: ShortText
+    email: str | None = Field(None, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$", max_length=254)
+    phone: str | None = Field(
+        None, pattern=r"^\+[1-9]\d{6,14}$", description="E.164, e.g. `+34600111222`."
+    )
+    slack: str | None = Field(
+        None, pattern=r"^[UW][A-Z0-9]{2,20}$", description="Slack user id, e.g. `U024BE7LH`."
+    )
+    timezone: TimeZone | None = None
+
+
+class TeamSpec(Strict):
+    id: Id
+    name: ShortText
+    members: list[Id] = Field(default_factory=list, description="Person ids.")
+    engineering_manager: Id | None = Field(None, description="A person id.")
+    product_owner: Id | None = Field(None, description="A person id.")
+    team_lead: Id | None = Field(None, description="A person id.")
+    slack_channel: str | None = Field(None, pattern=r"^#[a-z0-9][a-z0-9._-]{0,79}$")
+    calendar: Id | None = Field(None, description="A calendar id; default `defaults.calendar`.")
 
 
 class ServiceSpec(Strict):
     id: Id
     name: ShortText
     description: str = Field("", max_length=10_000)
+    owner: Id | None = Field(None, description="The id of the team that owns the service.")
+    status_page_component: ShortText | None = Field(
+        None, description="Component shown on the public status page."
+    )
+
+
+class NotifySpec(Strict):
+    target: str = Field(
+        min_length=1,
+        max_length=300,
+        description="`person:ID`, `engineering_manager`, `product_owner`, `team_lead`, "
+        "`communications_lead`, `commander`, `deputy`, `slack:#channel` or `email:ADDRESS`.",
+    )
+    via: list[Channel] = Field(
+        default_factory=list,
+        max_length=5,
+        description="Channels in order: the first is tried, the rest are fallbacks. "
+        "Default: slack for people and roles; the target's own channel otherwise.",
+    )
+
+
+class StepSpec(Strict):
+    after: Duration = Field("0s", description="Delay from the start of the level.")
+    notify: list[NotifySpec] = Field(min_length=1, max_length=50)
+    unless_acknowledged: bool = Field(
+        True, description="Skip this step when someone has acknowledged by then."
+    )
+
+
+class ResponseSpec(Strict):
+    hours: HoursMode = Field(
+        HoursMode.ALWAYS,
+        description="`always`; `defer` holds out-of-hours notifications until the next working "
+        "start; `working_hours_only` never notifies out of hours and counts delays in working "
+        "time.",
+    )
+    steps: list[StepSpec] = Field(default_factory=list, max_length=50)
+    repeat: int = Field(
+        0, ge=0, le=20, description="Run the steps again this many times while unacknowledged."
+    )
+
+
+class UpdatesSpec(Strict):
+    every: Duration = Field(description="Expected time between status updates.")
+
+
+class UpgradeSpec(Strict):
+    after: Duration = Field(description="Unresolved for this long, the incident is upgraded.")
+    counting: Counting = Field(Counting.WALL_CLOCK, description="`wall_clock` or `working_time`.")
+    to: Id = Field(description="The severity id it becomes.")
+
+
+class PostmortemSpec(Strict):
+    required: bool = True
+    due_within: Duration = Field("5d", description="Due this long after resolution.")
+
+
+class SeveritySpec(Strict):
+    id: Id = Field(description="Stable id used by the API and CLI, such as `sev2`.")
+    name: ShortText = Field(description="Name people read, such as `Sev2 - Major`.")
+    definition: Text
+    examples: list[Text] = Field(default_factory=list, max_length=100)
+    typical_response: Text
+    response: ResponseSpec = Field(default_factory=lambda: ResponseSpec())
+    updates: UpdatesSpec | None = None
+    upgrade: UpgradeSpec | None = None
+    required_roles: list[Role] = Field(
+        default_factory=list, description="Incident roles that must be assigned."
+    )
+    postmortem: PostmortemSpec | None = None
+
+
+class AnswerSpec(Strict):
+    label: ShortText
+    examples: list[Text] = Field(default_factory=list, max_length=50)
+    next: Id | None = Field(None, description="The id of the next question.")
+    severity: Id | None = Field(None, description="The severity this answer leads to.")
+    not_an_incident: bool = Field(False, description="This answer means: file a ticket.")
+
+
+class QuestionSpec(Strict):
+    id: Id
+    text: Text
+    help: str = Field("", max_length=10_000)
+    answers: list[AnswerSpec] = Field(min_length=2, max_length=20)
+
+
+class GuideSpec(Strict):
+    start: Id = Field(description="The id of the first question.")
+    questions: list[QuestionSpec] = Field(min_length=1, max_length=100)
+
+
+class DefaultsSpec(Strict):
+    calendar: Id | None = Field(None, description="Calendar for teams that name none.")
 
 
 class PolicyFile(Strict):
@@ -42,5 +226,10 @@ class PolicyFile(Strict):
 
     version: int = Field(1, ge=1, le=1, description="Format version of this file.")
     incident: IncidentSection
-    severities: list[SeveritySpec] = Field(min_length=1, max_length=20)
+    defaults: DefaultsSpec = Field(default_factory=lambda: DefaultsSpec())
+    calendars: dict[Id, CalendarSpec] = Field(default_factory=dict, max_length=100)
+    people: list[PersonSpec] = Field(default_factory=list, max_length=10_000)
+    teams: list[TeamSpec] = Field(default_factory=list, max_length=1_000)
     services: list[ServiceSpec] = Field(default_factory=list, max_length=10_000)
+    severities: list[SeveritySpec] = Field(min_length=1, max_length=20)
+    guide: GuideSpec | None = None

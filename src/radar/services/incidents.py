@@ -10,14 +10,16 @@ from datetime import datetime
 from radar.clock import Clock
 from radar.domain import incident as inc
 from radar.domain.access import Principal
-from radar.domain.errors import NotFound
+from radar.domain.errors import InvalidInput, NotFound
 from radar.domain.events import TimelineEntry
-from radar.domain.incident import Actor, Incident, Role, Via, Visibility
+from radar.domain.incident import Actor, Incident, Via, Visibility
 from radar.domain.lifecycle import Status
 from radar.domain.listing import IncidentFilter, encode_cursor, page
 from radar.domain.policy import Policy
+from radar.domain.roles import Role
 from radar.services.access import actor, require_write
 from radar.services.policies import PolicyService
+from radar.services.triage import suggest
 from radar.store.uow import UnitOfWorkProvider
 
 # A decision sees the policy the change runs under, the locked incident, who acts, and when.
@@ -45,6 +47,8 @@ class Declaration:
     reporter: str | None = None
     restricted: bool = False
     drill: bool = False
+    triage_answers: tuple[int, ...] | None = None
+    severity_reason: str | None = None
 
 
 def incident_id(reference: str) -> int:
@@ -66,6 +70,7 @@ class IncidentService:
         who = actor(principal, via)
         with self._uow(write=True) as uow:
             running = self._policies.current_in(uow)
+            suggested = self._suggested(running.policy, data)
             incident, events = inc.declare(
                 running.policy,
                 title=data.title,
@@ -78,10 +83,25 @@ class IncidentService:
                 drill=data.drill,
                 now=self._clock.now(),
                 policy_version=running.id,
+                suggested_severity=suggested,
+                severity_reason=data.severity_reason,
             )
             stored = uow.incidents.add(incident, [e.entry() for e in events])
             uow.commit()
         return stored
+
+    @staticmethod
+    def _suggested(policy: Policy, data: Declaration) -> str | None:
+        """What the guide suggests for the reporter's answers (recomputed here, not trusted)."""
+        if data.triage_answers is None:
+            return None
+        outcome = suggest(policy, data.triage_answers).outcome
+        if not outcome.complete:
+            raise InvalidInput(
+                "the guide's answers stop before a suggestion; answer every question",
+                field="triage_answers",
+            )
+        return outcome.severity or inc.NOT_AN_INCIDENT
 
     def get(self, principal: Principal, reference: str) -> IncidentDetail:
         number = incident_id(reference)

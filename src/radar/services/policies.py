@@ -7,9 +7,9 @@ import threading
 from dataclasses import dataclass
 
 from radar.clock import Clock
-from radar.domain.errors import Conflict
+from radar.domain.errors import Conflict, NotFound, Problem
 from radar.domain.policy import Policy
-from radar.policyfile import load
+from radar.policyfile import diff, load
 from radar.store.policies import StoredPolicy
 from radar.store.uow import UnitOfWork, UnitOfWorkProvider
 
@@ -25,6 +25,7 @@ class PolicyVersion:
 class ApplyResult:
     version: PolicyVersion
     created: bool
+    warnings: tuple[Problem, ...] = ()
 
 
 class PolicyService:
@@ -40,12 +41,12 @@ class PolicyService:
         """Validate ``text`` and store it as the new version. Any error refuses the whole file
         (``PolicyError``) and the running version stays. With ``if_changed``, applying the text
         that already runs stores nothing."""
-        load.load(text, filename)
+        warnings = load.inspect(text, filename).warnings
         digest = hashlib.sha256(text.encode()).hexdigest()
         with self._uow(write=True) as uow:
             current = self._current(uow)
             if if_changed and current is not None and current.stored.content_hash == digest:
-                return ApplyResult(current, created=False)
+                return ApplyResult(current, created=False, warnings=warnings)
             stored = uow.policies.add(
                 content=text,
                 content_hash=digest,
@@ -54,7 +55,27 @@ class PolicyService:
                 now=self._clock.now(),
             )
             uow.commit()
-        return ApplyResult(self._remember(stored), created=True)
+        return ApplyResult(self._remember(stored), created=True, warnings=warnings)
+
+    @staticmethod
+    def inspect(text: str, *, filename: str) -> load.Inspection:
+        """Check a policy without storing it: ``PolicyError`` for mistakes, else the warnings."""
+        return load.inspect(text, filename)
+
+    def version(self, version_id: int) -> PolicyVersion:
+        with self._lock:
+            cached = self._cache.get(version_id)
+        if cached is not None:
+            return cached
+        with self._uow() as uow:
+            stored = uow.policies.get(version_id)
+        if stored is None:
+            raise NotFound(f"no policy version {version_id}", field="version")
+        return self._remember(stored)
+
+    @staticmethod
+    def changes(old: Policy, new: Policy) -> list[str]:
+        return diff.describe(old, new)
 
     def current(self) -> PolicyVersion:
         with self._uow() as uow:
@@ -62,6 +83,10 @@ class PolicyService:
         if version is None:
             raise Conflict("no policy has been applied yet; run `radar policy apply FILE`")
         return version
+
+    def current_or_none(self) -> PolicyVersion | None:
+        with self._uow() as uow:
+            return self._current(uow)
 
     def current_in(self, uow: UnitOfWork) -> PolicyVersion:
         """The running version, read inside the caller's transaction."""

@@ -16,9 +16,10 @@ from sqlalchemy.orm import Session
 
 from radar.domain.errors import NotFound
 from radar.domain.events import TimelineEntry
-from radar.domain.incident import Acknowledgement, Incident, Role, Via, reference_for
+from radar.domain.incident import Acknowledgement, Incident, Via, reference_for
 from radar.domain.lifecycle import OPEN_STATUSES, Status
 from radar.domain.listing import IncidentFilter, Page
+from radar.domain.roles import Role
 from radar.store.tables import IncidentRoleRow, IncidentRow, TimelineEntryRow
 
 INCIDENTS: Table = IncidentRow.__table__  # type: ignore[assignment]

@@ -23,9 +23,9 @@ from radar.api.schemas.incidents import (
     SeverityPatch,
     UpdateCreate,
 )
-from radar.domain.incident import Role
 from radar.domain.lifecycle import Status
 from radar.domain.listing import MAX_PAGE, IncidentFilter
+from radar.domain.roles import Role
 from radar.services.incidents import Declaration
 
 router = APIRouter(prefix="/api/v1/incidents", tags=["incidents"])
@@ -35,7 +35,12 @@ Ref = Annotated[str, "INC-42 or 42"]
 @router.post("", status_code=201, response_model=IncidentOut)
 def declare(body: IncidentCreate, c: ContainerDep, who: PrincipalDep, via: ViaDep) -> Response:
     """Declare an incident. It starts in triage (`reported`)."""
-    incident = c.incidents.declare(who, Declaration(**body.model_dump()), via)
+    fields = body.model_dump()
+    answers = fields.pop("triage_answers")
+    declaration = Declaration(
+        **fields, triage_answers=tuple(answers) if answers is not None else None
+    )
+    incident = c.incidents.declare(who, declaration, via)
     location = {"Location": f"/api/v1/incidents/{incident.reference}"}
     return json_response(IncidentOut.of(incident), 201, location)
 

@@ -9,8 +9,9 @@ from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictStr
 
 from radar.domain import incident as inc
 from radar.domain.events import TimelineEntry
-from radar.domain.incident import Incident, Role, Via, Visibility
+from radar.domain.incident import Incident, Via, Visibility
 from radar.domain.lifecycle import Status
+from radar.domain.roles import Role
 
 Title = Annotated[StrictStr, Field(min_length=1, max_length=inc.TITLE_MAX)]
 Text = Annotated[StrictStr, Field(max_length=inc.TEXT_MAX)]
@@ -34,6 +35,14 @@ class IncidentCreate(Input):
     )
     restricted: StrictBool = False
     drill: StrictBool = False
+    triage_answers: list[int] | None = Field(
+        None,
+        max_length=100,
+        description="The answers given to the severity guide (`POST /api/v1/triage`).",
+    )
+    severity_reason: Text | None = Field(
+        None, description="Required when `severity` differs from the guide's suggestion."
+    )
 
 
 class UpdateCreate(Input):

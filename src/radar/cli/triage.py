@@ -1,0 +1,91 @@
+"""`radar triage`: walk the severity guide, see what would happen, and declare if it is one."""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated, Any
+
+import typer
+
+from radar.cli.client import RadarClient
+from radar.cli.context import EXIT_USAGE, fail, out
+from radar.cli.incident import client, emit
+
+
+def _ask(question: dict[str, Any]) -> int:
+    out.print(f"\n[bold]{question['text']}[/]")
+    if question["help"]:
+        out.print(question["help"], markup=False)
+    for a in question["answers"]:
+        out.print(f"  {a['index'] + 1}. {a['label']}", markup=False)
+        for example in a["examples"]:
+            out.print(f"       e.g. {example}", markup=False)
+    while True:
+        raw = typer.prompt("Answer", default="")
+        if raw.isdigit() and 1 <= int(raw) <= len(question["answers"]):
+            return int(raw) - 1
+        out.print(f"Type a number from 1 to {len(question['answers'])}.")
+
+
+def _walk(api: RadarClient, answers: list[int], service: str | None, interactive: bool) -> Any:
+    while True:
+        found = api.call("POST", "/api/v1/triage", json={"answers": answers, "service": service})
+        if found["complete"]:
+            return found
+        if not interactive:
+            raise fail(
+                "the answers stop before the guide ends; add more with --answers", EXIT_USAGE
+            )
+        answers.append(_ask(found["next_question"]))
+
+
+def _show(found: dict[str, Any]) -> None:
+    out.print()
+    for step in found["path"]:
+        out.print(f"  {step['question']} -> {step['answer']}", markup=False)
+    if found["not_an_incident"]:
+        out.print("\n[bold]Not an incident.[/] It needs no emergency response: file a ticket.")
+    else:
+        out.print(f"\n[bold]Suggested: {found['severity_name']}[/] ({found['severity']})")
+    for example in found["examples"]:
+        out.print(f"  like: {example}", markup=False)
+    for line in found["response"]:
+        out.print(f"  {line}", markup=False)
+
+
+def triage(
+    service: Annotated[
+        str | None, typer.Option(help="Affected service, for who gets told.")
+    ] = None,
+    answers: Annotated[
+        str | None, typer.Option(help="Answers as numbers, e.g. 2,1 (no questions asked).")
+    ] = None,
+    declare: Annotated[
+        str | None, typer.Option(help="Declare with this title if it is an incident.")
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")] = False,
+) -> None:
+    """Walk the severity guide. When everything is urgent, nothing is."""
+    given: list[int] = []
+    if answers:
+        parts = [p.strip() for p in answers.split(",")]
+        if not all(p.isdigit() and int(p) >= 1 for p in parts):
+            raise fail("--answers takes numbers from 1, such as 2,1", EXIT_USAGE)
+        given = [int(p) - 1 for p in parts]
+    with client() as api:
+        found = _walk(api, given, service, interactive=answers is None)
+        if as_json:
+            print(json.dumps(found, indent=2))
+        else:
+            _show(found)
+        if declare is None or found["not_an_incident"]:
+            return
+        if service is None:
+            raise fail("--declare needs --service", EXIT_USAGE)
+        body = {
+            "title": declare,
+            "service": service,
+            "severity": found["severity"],
+            "triage_answers": given,  # every answer, typed or asked: the server re-checks them
+        }
+        emit(api.call("POST", "/api/v1/incidents", json=body), as_json)

@@ -1,0 +1,103 @@
+"""What a severity's response will do, in words, for the service it hits. Pure text from the
+policy; the engine decides the times, this tells people what to expect."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from radar.domain.policy import Policy, Team
+from radar.domain.response import Channel, HoursMode, Notify, Step, TargetKind
+from radar.domain.roles import TeamRole
+
+VERBS = {
+    Channel.PHONE: "called",
+    Channel.SMS: "texted",
+    Channel.EMAIL: "emailed",
+    Channel.SLACK: "messaged on Slack",
+    Channel.WEBHOOK: "sent a webhook",
+}
+
+
+def span(value: timedelta) -> str:
+    """``10 minutes``, ``4 hours``, ``1 day``, ``1h30m``."""
+    seconds = int(value.total_seconds())
+    for unit, size in (("day", 86400), ("hour", 3600), ("minute", 60), ("second", 1)):
+        if seconds and seconds % size == 0:
+            n = seconds // size
+            return f"{n} {unit}{'' if n == 1 else 's'}"
+    return "0 minutes"
+
+
+def who(policy: Policy, notify: Notify, team: Team | None) -> str:
+    target = notify.target
+    if target.kind is TargetKind.SLACK_CHANNEL:
+        return target.value
+    if target.kind is TargetKind.EMAIL:
+        return target.value
+    if target.kind is TargetKind.INCIDENT_ROLE:
+        return f"the {target.value.replace('_', ' ')}"
+    if target.kind is TargetKind.PERSON:
+        person = policy.person(target.value)
+        return person.name if person else target.value
+    role = target.value.replace("_", " ")
+    holder = team.roles.get(TeamRole(target.value)) if team else None
+    person = policy.person(holder) if holder else None
+    if person is None:
+        return f"the {role} (nobody holds it)" if team else f"the {role} of the owning team"
+    return f"{person.name} ({role}, {team.name})" if team else person.name
+
+
+def _notify(policy: Policy, notify: Notify, team: Team | None) -> str:
+    if notify.target.kind is TargetKind.SLACK_CHANNEL:
+        return f"{notify.target.value} is told"
+    first, *fallbacks = notify.via
+    text = f"{who(policy, notify, team)} is {VERBS[first]}"
+    if fallbacks:
+        text += " (if that fails: " + ", then ".join(c.value for c in fallbacks) + ")"
+    return text
+
+
+def _step(policy: Policy, step: Step, team: Team | None) -> str:
+    what = " and ".join(_notify(policy, n, team) for n in step.notify)
+    if step.after <= timedelta(0):
+        return f"{what} now"
+    if step.unless_acknowledged:
+        return f"if nobody responds in {span(step.after)}, {what}"
+    return f"after {span(step.after)}, {what}"
+
+
+def response(policy: Policy, severity_id: str, service_id: str | None = None) -> list[str]:
+    """Sentences saying what Radar will do when an incident of this level hits this service."""
+    sev = policy.severity(severity_id)
+    team = policy.owner_of(service_id) if service_id else None
+    cal = policy.calendar_of(team)
+    lines = []
+    steps = [_step(policy, s, team) for s in sev.response.steps]
+    if steps:
+        first = "; ".join(steps)
+        lines.append(first[0].upper() + first[1:] + ".")
+    else:
+        lines.append("Nobody is notified automatically.")
+    if sev.response.repeat:
+        lines.append(f"Repeated {sev.response.repeat} more time(s) while nobody acknowledges.")
+    hours = sev.response.hours
+    if hours is HoursMode.DEFER:
+        lines.append(
+            f"Out of working hours ({cal.id}, {cal.timezone}), it waits for the next working start."
+        )
+    elif hours is HoursMode.WORKING_HOURS_ONLY:
+        lines.append(
+            f"Only in working hours ({cal.id}, {cal.timezone}); delays count working time."
+        )
+    if sev.updates_every:
+        lines.append(f"An update is expected every {span(sev.updates_every)}.")
+    if sev.required_roles:
+        roles = ", ".join(r.value.replace("_", " ") for r in sev.required_roles)
+        lines.append(f"Roles to assign: {roles}.")
+    if sev.upgrade:
+        to = policy.severity(sev.upgrade.to).name
+        counted = " of working time" if sev.upgrade.counting.value == "working_time" else ""
+        lines.append(f"Unresolved after {span(sev.upgrade.after)}{counted}, it becomes {to}.")
+    if sev.postmortem and sev.postmortem.required:
+        lines.append(f"A postmortem is due within {span(sev.postmortem.due_within)} of resolution.")
+    return lines

@@ -1,0 +1,122 @@
+"""The machine part of a severity level: who is told, how, when, and what happens if nobody acts.
+
+Targets are written in the policy as ``person:laura``, ``engineering_manager`` (a role in the
+service's owner team), ``communications_lead`` (a role in the incident), ``slack:#radar`` or
+``email:oncall@example.com``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import timedelta
+from enum import StrEnum
+
+from radar.domain.errors import InvalidInput
+from radar.domain.roles import Role, TeamRole
+
+
+class HoursMode(StrEnum):
+    ALWAYS = "always"
+    DEFER = "defer"
+    WORKING_HOURS_ONLY = "working_hours_only"
+
+
+class Channel(StrEnum):
+    SLACK = "slack"
+    EMAIL = "email"
+    PHONE = "phone"
+    SMS = "sms"
+    WEBHOOK = "webhook"
+
+
+class Counting(StrEnum):
+    WALL_CLOCK = "wall_clock"
+    WORKING_TIME = "working_time"
+
+
+class TargetKind(StrEnum):
+    PERSON = "person"
+    TEAM_ROLE = "team_role"
+    INCIDENT_ROLE = "incident_role"
+    SLACK_CHANNEL = "slack"
+    EMAIL = "email"
+
+
+_SLACK = re.compile(r"^#[a-z0-9][a-z0-9._-]{0,79}$")
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+_ID = re.compile(r"^[a-z][a-z0-9_-]{0,62}$")
+TARGET_FORMS = (
+    "person:ID, engineering_manager, product_owner, team_lead, communications_lead, commander, "
+    "deputy, slack:#channel or email:ADDRESS"
+)
+
+
+@dataclass(frozen=True)
+class Target:
+    kind: TargetKind
+    value: str
+
+    @classmethod
+    def parse(cls, text: str) -> Target:
+        raw = text.strip()
+        if raw in {r.value for r in TeamRole}:
+            return cls(TargetKind.TEAM_ROLE, raw)
+        if raw in {r.value for r in Role}:
+            return cls(TargetKind.INCIDENT_ROLE, raw)
+        kind, sep, value = raw.partition(":")
+        checks = {
+            "person": (TargetKind.PERSON, _ID),
+            "slack": (TargetKind.SLACK_CHANNEL, _SLACK),
+            "email": (TargetKind.EMAIL, _EMAIL),
+        }
+        if sep and kind in checks and checks[kind][1].match(value):
+            return cls(checks[kind][0], value)
+        raise InvalidInput(f"unknown target {text!r}; expected {TARGET_FORMS}", field="target")
+
+    @property
+    def default_channels(self) -> tuple[Channel, ...]:
+        if self.kind is TargetKind.EMAIL:
+            return (Channel.EMAIL,)
+        return (Channel.SLACK,)
+
+    def __str__(self) -> str:
+        if self.kind in (TargetKind.TEAM_ROLE, TargetKind.INCIDENT_ROLE):
+            return self.value
+        prefix = "person" if self.kind is TargetKind.PERSON else self.kind.value
+        return f"{prefix}:{self.value}"
+
+
+@dataclass(frozen=True)
+class Notify:
+    """Tell ``target`` through ``via[0]``; the other channels are fallbacks, in order."""
+
+    target: Target
+    via: tuple[Channel, ...]
+
+
+@dataclass(frozen=True)
+class Step:
+    after: timedelta
+    notify: tuple[Notify, ...]
+    unless_acknowledged: bool = True
+
+
+@dataclass(frozen=True)
+class Response:
+    hours: HoursMode = HoursMode.ALWAYS
+    steps: tuple[Step, ...] = ()
+    repeat: int = 0
+
+
+@dataclass(frozen=True)
+class Upgrade:
+    after: timedelta
+    counting: Counting
+    to: str
+
+
+@dataclass(frozen=True)
+class Postmortem:
+    required: bool
+    due_within: timedelta

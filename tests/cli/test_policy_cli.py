@@ -1,0 +1,105 @@
+"""`radar policy` check/diff/schema and `radar triage`, as people run them."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from radar.api.app import create_app
+from radar.bootstrap import Container
+from radar.cli.main import app
+from radar.domain.access import UserRole
+from tests.cli.test_cli import fresh_db, radar, runner  # noqa: F401 - fixture reused
+from tests.conftest import EXAMPLE_POLICY
+from tests.support.live import serve
+
+
+def test_check_prints_warnings_and_strict_makes_them_fatal(tmp_path: Path) -> None:
+    text = EXAMPLE_POLICY.read_text().replace('    phone: "+34600000002"\n', "")
+    file = tmp_path / "p.yaml"
+    file.write_text(text)
+    code, out, err = radar("policy", "check", str(file))
+    assert code == 0
+    assert "2 warning(s)" in out
+    assert err.count("warning: team_lead -> sam has no phone for phone") == 1
+    assert radar("policy", "check", str(file), "--strict")[0] == 1
+
+
+def test_check_counts_errors_and_applies_nothing(tmp_path: Path) -> None:
+    file = tmp_path / "p.yaml"
+    file.write_text(EXAMPLE_POLICY.read_text().replace("owner: discovery", "owner: discovry"))
+    code, _, err = radar("policy", "check", str(file))
+    assert code == 1
+    assert "unknown team 'discovry'; did you mean 'discovery'?" in err
+    assert err.strip().endswith("2 error(s); nothing was applied")
+
+
+def test_diff_between_files_and_versions(fresh_db: Path, tmp_path: Path) -> None:  # noqa: F811
+    newer = tmp_path / "new.yaml"
+    newer.write_text(EXAMPLE_POLICY.read_text().replace("every: 2h", "every: 1h"))
+    code, out, _ = radar("policy", "diff", str(EXAMPLE_POLICY), str(newer))
+    assert (code, out) == (0, "severity sev3, updates_every: 2h -> 1h\n")
+    radar("db", "upgrade")
+    radar("policy", "apply", str(EXAMPLE_POLICY))
+    code, out, _ = radar("policy", "apply", str(newer))
+    assert "policy version 2 applied" in out
+    assert "  severity sev3, updates_every: 2h -> 1h" in out
+    assert radar("policy", "diff", "1", "v2")[1] == "severity sev3, updates_every: 2h -> 1h\n"
+    assert radar("policy", "diff", "current", str(newer))[1] == "no change to the process\n"
+    assert radar("policy", "diff", "7", "current")[0] == 1
+    assert radar("policy", "diff", "latest", "current")[0] == 2
+
+
+def test_schema_describes_the_file(tmp_path: Path) -> None:
+    code, out, _ = radar("policy", "schema")
+    schema = json.loads(out)
+    assert code == 0
+    assert schema["title"] == "Radar policy"
+    assert {"severities", "services", "teams", "calendars", "guide"} <= set(schema["properties"])
+    target = tmp_path / "policy.schema.json"
+    assert radar("policy", "schema", "--output", str(target))[0] == 0
+    assert json.loads(target.read_text()) == schema
+
+
+@pytest.fixture
+def client_env(container: Container, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    container.accounts.create_user("ana", role=UserRole.RESPONDER, display_name="Ana")
+    secret = container.accounts.create_token("ana", name="cli").secret
+    with serve(create_app(container)) as url:
+        monkeypatch.setenv("RADAR_URL", url)
+        monkeypatch.setenv("RADAR_TOKEN", secret)
+        yield
+
+
+@pytest.mark.usefixtures("client_env")
+def test_triage_with_answers_and_declare() -> None:
+    code, out, _ = radar(
+        "triage", "--answers", "2,1", "--service", "checkout", "--declare", "Site down"
+    )
+    assert code == 0
+    assert "Suggested: Sev2 - Major (sev2)" in out
+    assert "Laura Gómez (engineering manager, Payments) is called" in out
+    assert out.strip().endswith("INC-1 [sev2] reported, not acknowledged: Site down")
+
+
+@pytest.mark.usefixtures("client_env")
+def test_triage_asks_question_by_question() -> None:
+    result = runner.invoke(app, ["triage"], input="2\n2\n2\n2\n")
+    assert result.exit_code == 0
+    assert "Is customer data exposed" in result.stdout
+    assert "Not an incident." in result.stdout
+    assert "file a ticket" in result.stdout
+
+
+@pytest.mark.usefixtures("client_env")
+def test_triage_refuses_bad_answers_in_one_line() -> None:
+    code, _, err = radar("triage", "--answers", "2,x")
+    assert code == 2
+    assert "--answers" in err
+    code, _, err = radar("triage", "--answers", "5")
+    assert code == 2
+    assert "answer 1 is 4" in err
+    assert radar("triage", "--answers", "2")[0] == 2  # stops before the guide ends
