@@ -42,7 +42,7 @@ def test_applying_reports_changes_in_words(container: Container, base_url: str) 
         body = response.json()
         assert body["version"] == 2
         assert body["applied_by"] == "root"
-        assert body["changes"] == ["severity sev2, updates_every: 30m -> 20m"]
+        assert body["changes"] == ["severity sev2, updates.every: 30m -> 20m"]
         again = client.post("/api/v1/policy", json={"content": text, "if_changed": True})
         assert again.status_code == 200
         assert again.json()["created"] is False
@@ -132,3 +132,18 @@ def test_declaring_what_the_guide_calls_not_an_incident_needs_a_reason(api: http
         json={"title": "x", "service": "catalog", "severity": "sev4", "triage_answers": [NO]},
     )
     assert unfinished.json()["error"]["field"] == "triage_answers"
+
+
+def test_a_reason_given_without_the_guide_is_kept(api: httpx.Client) -> None:
+    declare(api, severity="sev1", severity_reason="Legal asked us to treat leaks as Sev1")
+    entry = api.get("/api/v1/incidents/INC-1").json()["timeline"][0]
+    assert entry["message"] == "severity reason: Legal asked us to treat leaks as Sev1"
+
+
+def test_bad_guide_answers_name_the_declare_field(api: httpx.Client) -> None:
+    response = api.post(
+        "/api/v1/incidents",
+        json={"title": "x", "service": "catalog", "severity": "sev2", "triage_answers": [5]},
+    )
+    assert response.status_code == 422
+    assert response.json()["error"]["field"] == "triage_answers.0"

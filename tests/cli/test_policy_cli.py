@@ -34,20 +34,20 @@ def test_check_counts_errors_and_applies_nothing(tmp_path: Path) -> None:
     code, _, err = radar("policy", "check", str(file))
     assert code == 1
     assert "unknown team 'discovry'; did you mean 'discovery'?" in err
-    assert err.strip().endswith("2 error(s); nothing was applied")
+    assert err.strip().endswith("2 error(s)")
 
 
 def test_diff_between_files_and_versions(fresh_db: Path, tmp_path: Path) -> None:  # noqa: F811
     newer = tmp_path / "new.yaml"
     newer.write_text(EXAMPLE_POLICY.read_text().replace("every: 2h", "every: 1h"))
     code, out, _ = radar("policy", "diff", str(EXAMPLE_POLICY), str(newer))
-    assert (code, out) == (0, "severity sev3, updates_every: 2h -> 1h\n")
+    assert (code, out) == (0, "severity sev3, updates.every: 2h -> 1h\n")
     radar("db", "upgrade")
     radar("policy", "apply", str(EXAMPLE_POLICY))
     code, out, _ = radar("policy", "apply", str(newer))
     assert "policy version 2 applied" in out
-    assert "  severity sev3, updates_every: 2h -> 1h" in out
-    assert radar("policy", "diff", "1", "v2")[1] == "severity sev3, updates_every: 2h -> 1h\n"
+    assert "  severity sev3, updates.every: 2h -> 1h" in out
+    assert radar("policy", "diff", "1", "v2")[1] == "severity sev3, updates.every: 2h -> 1h\n"
     assert radar("policy", "diff", "current", str(newer))[1] == "no change to the process\n"
     assert radar("policy", "diff", "7", "current")[0] == 1
     assert radar("policy", "diff", "latest", "current")[0] == 2
@@ -101,5 +101,30 @@ def test_triage_refuses_bad_answers_in_one_line() -> None:
     assert "--answers" in err
     code, _, err = radar("triage", "--answers", "5")
     assert code == 2
-    assert "answer 1 is 4" in err
+    assert "answer 1 does not exist: question 'harm' has 2 answers" in err
     assert radar("triage", "--answers", "2")[0] == 2  # stops before the guide ends
+    code, _, err = radar("triage", "--answers", "1", "--declare", "x")
+    assert code == 2
+    assert "--declare needs --service" in err
+
+
+@pytest.mark.usefixtures("client_env")
+def test_declaring_against_the_guide_from_the_cli_needs_a_reason() -> None:
+    args = [
+        "incident",
+        "declare",
+        "--title",
+        "x",
+        "--service",
+        "catalog",
+        "--severity",
+        "sev2",
+        "--triage-answers",
+        "2,2,1",
+    ]
+    code, _, err = radar(*args)
+    assert code == 2
+    assert "severity_reason" in err
+    code, out, _ = radar(*args, "--severity-reason", "Black Friday", "--json")
+    assert code == 0
+    assert json.loads(out)["severity"] == "sev2"

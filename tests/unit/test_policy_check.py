@@ -178,3 +178,28 @@ def test_a_level_that_can_never_notify_is_a_warning() -> None:
         "sev3 is defer but calendar 'madrid-office' has no working hours" in w for w in found
     )
     assert any("sev4 is working_hours_only" in w for w in found)
+
+
+def test_only_24_00_may_end_a_day() -> None:
+    text = EXAMPLE.replace('mon: ["09:00-18:00"]', 'mon: ["09:00-24:30"]')
+    assert any("calendars.madrid-office.hours.mon.0" in e for e in errors(text))
+    ok = EXAMPLE.replace('mon: ["09:00-18:00"]', 'mon: ["09:00-24:00"]')
+    assert load.load(ok, "p.yaml").calendars["madrid-office"].weekly[0][0].next_day
+
+
+def test_unknown_key_inside_a_calendar_gets_a_suggestion() -> None:
+    text = EXAMPLE.replace("    holidays:\n      country", "    hollidays:\n      country")
+    assert any(
+        "'calendars.madrid-office.hollidays'; did you mean 'holidays'?" in e for e in errors(text)
+    )
+
+
+def test_webhook_is_not_a_channel_for_people() -> None:
+    text = EXAMPLE.replace("via: [phone, sms, email]", "via: [phone, webhook]", 1)
+    assert any("webhook is not a channel for people or roles" in e for e in errors(text))
+
+
+@pytest.mark.parametrize("key", ["every: 30m", "after: 4h", "due_within: 5d"])
+def test_zero_durations_are_refused_where_they_make_no_sense(key: str) -> None:
+    name, _ = key.split(": ")
+    assert any("longer than zero" in e for e in errors(EXAMPLE.replace(key, f"{name}: 0s")))

@@ -28,8 +28,8 @@ def test_changes_read_as_sentences() -> None:
     )
     assert changes(new) == [
         "severity sev1, response.steps 1.notify 1.via: removed sms",
-        "severity sev2, updates_every: 30m -> 15m",
-        "team payments, roles engineering_manager: 'laura' -> 'sam'",
+        "severity sev2, updates.every: 30m -> 15m",
+        "team payments, engineering_manager: 'laura' -> 'sam'",
         "calendar madrid-office, hours fri: [09:00-15:00] -> [09:00-14:00]",
     ]
 

@@ -67,3 +67,11 @@ def test_sev3_waits_for_office_hours_and_sev4_stays_inside_them() -> None:
         " Discovery) is messaged on Slack now."
     )
     assert any("Only in working hours" in line for line in sev4)
+
+
+def test_preview_without_a_service_uses_the_default_calendar() -> None:
+    lines = preview.response(POLICY, "sev3")
+    assert (
+        "Out of working hours (madrid-office, Europe/Madrid), it waits for the next working "
+        "start." in lines
+    )

@@ -64,6 +64,12 @@ def declare(
     reporter: Annotated[str | None, typer.Option(help="Reported on behalf of.")] = None,
     restricted: Annotated[bool, typer.Option("--restricted", help="Participants only.")] = False,
     drill: Annotated[bool, typer.Option("--drill", help="A practice incident.")] = False,
+    triage_answers: Annotated[
+        str | None, typer.Option(help="Your answers to the severity guide, e.g. 2,1.")
+    ] = None,
+    severity_reason: Annotated[
+        str | None, typer.Option(help="Why, when the severity differs from the guide's.")
+    ] = None,
     as_json: Json = False,
 ) -> None:
     """Declare an incident."""
@@ -77,6 +83,13 @@ def declare(
     }
     if reporter:
         body["reporter"] = reporter
+    if triage_answers:
+        parts = [p.strip() for p in triage_answers.split(",")]
+        if not all(p.isdigit() and int(p) >= 1 for p in parts):
+            raise fail("--triage-answers takes numbers from 1, such as 2,1", EXIT_USAGE)
+        body["triage_answers"] = [int(p) - 1 for p in parts]
+    if severity_reason:
+        body["severity_reason"] = severity_reason
     _call("POST", "/api/v1/incidents", as_json, json=body)
 
 

@@ -32,9 +32,10 @@ def _print(problems: tuple[Problem, ...] | list[Problem], label: str = "") -> No
         err.print(f"{where}{label}{p.message}", markup=False, highlight=False)
 
 
-def _report(exc: PolicyError) -> typer.Exit:
+def _report(exc: PolicyError, *, applying: bool = False) -> typer.Exit:
     _print(exc.problems)
-    err.print(f"{len(exc.problems)} error(s); nothing was applied", markup=False)
+    tail = "; nothing was applied, the running version stays" if applying else ""
+    err.print(f"{len(exc.problems)} error(s){tail}", markup=False)
     return typer.Exit(1)
 
 
@@ -56,8 +57,9 @@ def check(
         raise _report(exc) from None
     _print(found.warnings, "warning: ")
     p = found.policy
+    verdict = "not ok under --strict" if strict and found.warnings else "ok"
     summary = (
-        f"{file}: ok ({len(p.severities)} severities, {len(p.services)} services, "
+        f"{file}: {verdict} ({len(p.severities)} severities, {len(p.services)} services, "
         f"{len(p.teams)} teams, {len(p.people)} people"
         f"{', a severity guide' if p.guide else ''}; {len(found.warnings)} warning(s))"
     )
@@ -83,7 +85,7 @@ def apply(
                 text, filename=str(file), author=author, if_changed=if_changed
             )
         except PolicyError as exc:
-            raise _report(exc) from None
+            raise _report(exc, applying=True) from None
     _print(result.warnings, "warning: ")
     v = result.version
     if not result.created:

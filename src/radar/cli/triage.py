@@ -21,7 +21,7 @@ def _ask(question: dict[str, Any]) -> int:
         for example in a["examples"]:
             out.print(f"       e.g. {example}", markup=False)
     while True:
-        raw = typer.prompt("Answer", default="")
+        raw = typer.prompt("Answer")
         if raw.isdigit() and 1 <= int(raw) <= len(question["answers"]):
             return int(raw) - 1
         out.print(f"Type a number from 1 to {len(question['answers'])}.")
@@ -66,6 +66,8 @@ def triage(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")] = False,
 ) -> None:
     """Walk the severity guide. When everything is urgent, nothing is."""
+    if declare is not None and service is None:
+        raise fail("--declare needs --service", EXIT_USAGE)
     given: list[int] = []
     if answers:
         parts = [p.strip() for p in answers.split(",")]
@@ -74,18 +76,22 @@ def triage(
         given = [int(p) - 1 for p in parts]
     with client() as api:
         found = _walk(api, given, service, interactive=answers is None)
-        if as_json:
-            print(json.dumps(found, indent=2))
-        else:
+        if not as_json:
             _show(found)
         if declare is None or found["not_an_incident"]:
+            if as_json:
+                print(json.dumps({"triage": found, "incident": None}, indent=2))
+            elif declare is not None:
+                out.print("Nothing was declared.")
             return
-        if service is None:
-            raise fail("--declare needs --service", EXIT_USAGE)
         body = {
             "title": declare,
             "service": service,
             "severity": found["severity"],
             "triage_answers": given,  # every answer, typed or asked: the server re-checks them
         }
-        emit(api.call("POST", "/api/v1/incidents", json=body), as_json)
+        incident = api.call("POST", "/api/v1/incidents", json=body)
+        if as_json:
+            print(json.dumps({"triage": found, "incident": incident}, indent=2))
+        else:
+            emit(incident, False)

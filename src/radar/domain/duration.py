@@ -21,6 +21,7 @@ def parse(text: str, *, field: str = "duration") -> timedelta:
         pos = match.end()
     if not raw or pos != len(raw):
         raise InvalidInput(
-            f"{text!r} is not a duration; write it like 90s, 10m, 2h, 1d or 1h30m", field=field
+            f"{text!r} is not a duration; write it like 90s, 10m, 2h, 1d, 1w or 1h30m",
+            field=field,
         )
     return timedelta(seconds=seconds)

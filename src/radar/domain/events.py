@@ -80,6 +80,8 @@ class IncidentDeclared(Event):
                 f"the severity guide suggested {shown}; declared {self.severity} "
                 f"because: {self.reason}"
             )
+        if self.reason and self.suggested in (None, self.severity):
+            notes.append(f"severity reason: {self.reason}")
         message = "; ".join(notes) or None
         return self._entry(field="severity", new=self.severity, message=message)
 

@@ -64,6 +64,7 @@ class Policy:
     teams: tuple[Team, ...] = ()
     calendars: Mapping[str, Calendar] = field(default_factory=lambda: MappingProxyType({}))
     guide: Guide | None = None
+    default_calendar: str | None = None
     _severity_by_id: Mapping[str, Severity] = field(init=False, repr=False, compare=False)
     _service_by_id: Mapping[str, Service] = field(init=False, repr=False, compare=False)
     _person_by_id: Mapping[str, Person] = field(init=False, repr=False, compare=False)
@@ -105,7 +106,6 @@ class Policy:
         return self.team(self.service(service_id).owner)
 
     def calendar_of(self, team: Team | None) -> Calendar:
-        """The team's working hours; a team without a calendar is always at work."""
-        if team is None or team.calendar is None:
-            return ALWAYS
-        return self.calendars.get(team.calendar, ALWAYS)
+        """The team's working hours, else the policy's default calendar, else always open."""
+        cal_id = team.calendar if team is not None and team.calendar else self.default_calendar
+        return self.calendars.get(cal_id, ALWAYS) if cal_id else ALWAYS

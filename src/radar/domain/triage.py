@@ -67,8 +67,8 @@ def walk(guide: Guide, answers: Sequence[int]) -> Outcome:
     for n, choice in enumerate(answers):
         if not 0 <= choice < len(question.answers):
             raise InvalidInput(
-                f"answer {n + 1} is {choice}; question {question.id!r} has answers "
-                f"0 to {len(question.answers) - 1}",
+                f"answer {n + 1} does not exist: question {question.id!r} has "
+                f"{len(question.answers)} answers",
                 field=f"answers.{n}",
             )
         answer = question.answers[choice]

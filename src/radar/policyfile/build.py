@@ -119,6 +119,7 @@ def policy(spec: PolicyFile, years: Iterable[int]) -> Policy:
             {cid: calendar(cid, c, year_list) for cid, c in spec.calendars.items()}
         ),
         guide=_guide(spec),
+        default_calendar=spec.defaults.calendar,
     )
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from datetime import date
 
 from radar.domain.errors import InvalidInput, Problem
 from radar.domain.response import Channel, HoursMode, Target, TargetKind
@@ -104,7 +105,7 @@ def _holidays(cal_id: str, spec: PolicyFile, where: Where) -> Iterator[Problem]:
     cal = spec.calendars[cal_id]
     assert cal.holidays is not None
     try:
-        holiday_dates(cal.holidays, [2026])
+        holiday_dates(cal.holidays, [date.today().year])
     except NotImplementedError as exc:
         yield Problem(where(("calendars", cal_id, "holidays")), f"holidays: {exc}")
 
@@ -161,6 +162,12 @@ def _steps(spec: PolicyFile, where: Where) -> Iterator[Problem]:
                     continue
                 if target.kind is TargetKind.PERSON and target.value not in people:
                     yield _unknown(where((*path, "target")), "person", target.value, people)
+                if Channel.WEBHOOK in notify.via:
+                    yield Problem(
+                        where((*path, "via")),
+                        "webhook is not a channel for people or roles; webhook targets come with "
+                        "outgoing webhooks",
+                    )
                 own = {TargetKind.SLACK_CHANNEL: Channel.SLACK, TargetKind.EMAIL: Channel.EMAIL}
                 if target.kind in own and any(v is not own[target.kind] for v in notify.via):
                     yield Problem(

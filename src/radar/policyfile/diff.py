@@ -16,6 +16,14 @@ from radar.domain.calendar import Calendar, Window
 from radar.domain.policy import Policy
 from radar.domain.response import Target
 
+# Domain field names that read differently in the file.
+_LABELS = {
+    "updates_every": "updates.every",
+    "emergency_test": "incident.test",
+    "incident_definition": "incident.definition",
+    "default_calendar": "defaults.calendar",
+    "roles": "",
+}
 _WEEK = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 _NAMES = {
     "severities": "severity",
@@ -66,7 +74,9 @@ def _diff(path: str, a: Any, b: Any) -> list[str]:
         for f in dataclasses.fields(a):
             if f.name.startswith("_") or f.name in ("rank",):
                 continue
-            out += _diff(_join(path, f.name), getattr(a, f.name), getattr(b, f.name))
+            label = _LABELS.get(f.name, f.name)
+            inner = _join(path, label) if label else path
+            out += _diff(inner, getattr(a, f.name), getattr(b, f.name))
         return out
     if isinstance(a, Mapping) and isinstance(b, Mapping):
         return _keyed(path, dict(a), dict(b))

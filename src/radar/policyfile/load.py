@@ -139,26 +139,38 @@ def _problems(exc: ValidationError, data: Any, pos: _Positions) -> Iterator[Prob
 
 
 def _did_you_mean(loc: Path, data: Any) -> str:
-    from radar.policyfile.schema import PolicyFile as Model
-
-    model: Any = Model
-    for part in loc[:-1]:
-        if isinstance(part, int):
-            continue
-        field = model.model_fields.get(part)
+    """Suggest the closest key of the model the unknown key sits in, following the path through
+    lists (``severities.0``), mappings (``calendars.office``) and optional sections."""
+    model: Any = PolicyFile
+    parts = list(loc[:-1])
+    while parts:
+        part = parts.pop(0)
+        field = model.model_fields.get(part) if hasattr(model, "model_fields") else None
         if field is None:
             return ""
-        ann = field.annotation
-        args = getattr(ann, "__args__", ())
-        model = args[0] if args else ann
-        if not hasattr(model, "model_fields"):
-            return ""
+        model = _inner(field.annotation)
+        if model is dict or getattr(field.annotation, "__origin__", None) is dict:
+            model = _inner(getattr(field.annotation, "__args__", (None, None))[1])
+            if parts:
+                parts.pop(0)  # the mapping's own key, such as a calendar id
+        while parts and isinstance(parts[0], int):
+            parts.pop(0)
+    if not hasattr(model, "model_fields"):
+        return ""
     close = difflib.get_close_matches(str(loc[-1]), list(model.model_fields), n=1)
-    return (
-        f"; did you mean {close[0]!r}?"
-        if close
-        else f"; expected one of: {', '.join(model.model_fields)}"
-    )
+    if close:
+        return f"; did you mean {close[0]!r}?"
+    return f"; expected one of: {', '.join(model.model_fields)}"
+
+
+def _inner(annotation: Any) -> Any:
+    """The model inside ``list[M]``, ``M | None`` or ``M``."""
+    if hasattr(annotation, "model_fields"):
+        return annotation
+    for arg in getattr(annotation, "__args__", ()):
+        if hasattr(arg, "model_fields"):
+            return arg
+    return annotation
 
 
 def _summary(problems: list[Problem]) -> str:

@@ -11,7 +11,7 @@ from datetime import date
 from enum import StrEnum
 from typing import Annotated
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, WithJsonSchema
 
 from radar.domain import duration as durations
 from radar.domain.errors import InvalidInput
@@ -23,7 +23,7 @@ Text = Annotated[str, StringConstraints(min_length=1, max_length=10_000)]
 ShortText = Annotated[str, StringConstraints(min_length=1, max_length=200)]
 WindowText = Annotated[
     str,
-    StringConstraints(pattern=r"^([01]\d|2[0-4]):[0-5]\d-([01]\d|2[0-4]):[0-5]\d(\+1)?$"),
+    StringConstraints(pattern=r"^([01]\d|2[0-3]):[0-5]\d-(([01]\d|2[0-3]):[0-5]\d|24:00)(\+1)?$"),
 ]
 
 
@@ -31,11 +31,26 @@ def _duration(value: str) -> str:
     try:
         durations.parse(value)
     except InvalidInput:
-        raise ValueError("a duration such as 90s, 10m, 2h, 1d or 1h30m") from None
+        raise ValueError("a duration such as 90s, 10m, 2h, 1d, 1w or 1h30m") from None
     return value
 
 
-Duration = Annotated[str, AfterValidator(_duration)]
+DURATION_PATTERN = r"^\s*(\d{1,6}[smhdwSMHDW])+\s*$"
+# The validator gives people a readable message; the JSON Schema gives editors the pattern.
+Duration = Annotated[
+    str,
+    AfterValidator(_duration),
+    WithJsonSchema({"type": "string", "pattern": DURATION_PATTERN, "examples": ["10m", "4h"]}),
+]
+
+
+def _positive(value: str) -> str:
+    if durations.parse(value).total_seconds() <= 0:
+        raise ValueError("a duration longer than zero")
+    return value
+
+
+PositiveDuration = Annotated[Duration, AfterValidator(_positive)]
 
 
 def _timezone(value: str) -> str:
@@ -168,18 +183,20 @@ class ResponseSpec(Strict):
 
 
 class UpdatesSpec(Strict):
-    every: Duration = Field(description="Expected time between status updates.")
+    every: PositiveDuration = Field(description="Expected time between status updates.")
 
 
 class UpgradeSpec(Strict):
-    after: Duration = Field(description="Unresolved for this long, the incident is upgraded.")
+    after: PositiveDuration = Field(
+        description="Unresolved for this long, the incident is upgraded."
+    )
     counting: Counting = Field(Counting.WALL_CLOCK, description="`wall_clock` or `working_time`.")
     to: Id = Field(description="The severity id it becomes.")
 
 
 class PostmortemSpec(Strict):
     required: bool = True
-    due_within: Duration = Field("5d", description="Due this long after resolution.")
+    due_within: PositiveDuration = Field("5d", description="Due this long after resolution.")
 
 
 class SeveritySpec(Strict):

@@ -95,7 +95,10 @@ class IncidentService:
         """What the guide suggests for the reporter's answers (recomputed here, not trusted)."""
         if data.triage_answers is None:
             return None
-        outcome = suggest(policy, data.triage_answers).outcome
+        try:
+            outcome = suggest(policy, data.triage_answers).outcome
+        except InvalidInput as exc:
+            raise InvalidInput(exc.message, field=f"triage_{exc.field}") from None
         if not outcome.complete:
             raise InvalidInput(
                 "the guide's answers stop before a suggestion; answer every question",

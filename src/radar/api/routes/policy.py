@@ -140,7 +140,7 @@ def apply(body: PolicyCreate, c: ContainerDep, who: PrincipalDep) -> Response:
     out = PolicyApplied(
         **_version(result.version).model_dump(),
         created=result.created,
-        warnings=[ProblemOut(where=w.field, message=w.message) for w in result.warnings],
+        warnings=[ProblemOut(field=w.field, message=w.message) for w in result.warnings],
         changes=changes if result.created else [],
     )
     return json_response(out, 201 if result.created else 200)

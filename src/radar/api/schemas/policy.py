@@ -18,7 +18,7 @@ class PolicyCreate(Input):
 
 
 class ProblemOut(BaseModel):
-    where: str | None
+    field: str | None = Field(description="Where: file:line:column.")
     message: str
 
 
