@@ -7,6 +7,7 @@ warnings do not.
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
@@ -14,6 +15,7 @@ from datetime import date
 from radar.domain.errors import InvalidInput, Problem
 from radar.domain.response import Channel, HoursMode, Target, TargetKind
 from radar.domain.roles import TeamRole
+from radar.policyfile.build import holiday_dates
 from radar.policyfile.schema import PersonSpec, PolicyFile, TeamSpec
 
 Where = Callable[[tuple[str | int, ...]], str]
@@ -100,8 +102,6 @@ def _window(text: str, at: str) -> Iterator[Problem]:
 
 
 def _holidays(cal_id: str, spec: PolicyFile, where: Where) -> Iterator[Problem]:
-    from radar.policyfile.build import holiday_dates
-
     cal = spec.calendars[cal_id]
     assert cal.holidays is not None
     try:
@@ -291,8 +291,6 @@ def _contact(person: PersonSpec, channels: list[Channel], text: str, at: str) ->
 
 
 def _unknown(at: str, kind: str, value: str, known: set[str]) -> Problem:
-    import difflib
-
     close = difflib.get_close_matches(value, sorted(known), n=1)
     hint = (
         f"; did you mean {close[0]!r}?"

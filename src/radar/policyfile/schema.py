@@ -10,6 +10,7 @@ import re
 from datetime import date
 from enum import StrEnum
 from typing import Annotated
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, WithJsonSchema
 
@@ -54,8 +55,6 @@ PositiveDuration = Annotated[Duration, AfterValidator(_positive)]
 
 
 def _timezone(value: str) -> str:
-    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
-
     if not re.fullmatch(r"[A-Za-z0-9_+\-/]{1,64}", value):
         raise ValueError("an IANA time zone such as Europe/Madrid")
     try:
