@@ -3,18 +3,13 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
-from radar.api.app import create_app
-from radar.bootstrap import Container
 from radar.cli.main import app
-from radar.domain.access import UserRole
 from tests.conftest import EXAMPLE_POLICY
-from tests.support.live import serve
 
 runner = CliRunner()
 
@@ -23,13 +18,6 @@ def radar(*args: str) -> tuple[int, str, str]:
     result = runner.invoke(app, list(args))
     assert "Traceback" not in result.stdout + result.stderr
     return result.exit_code, result.stdout, result.stderr
-
-
-@pytest.fixture
-def fresh_db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    path = tmp_path / "radar.db"
-    monkeypatch.setenv("RADAR_DATABASE_URL", f"sqlite:///{path}")
-    return path
 
 
 def test_first_run_sets_everything_up_and_second_run_prints_no_secrets(fresh_db: Path) -> None:
@@ -110,16 +98,6 @@ def test_bad_settings_are_one_line_naming_the_variable(monkeypatch: pytest.Monke
     code, _, err = radar("db", "current")
     assert code == 2
     assert err.startswith("radar: RADAR_PORT:")
-
-
-@pytest.fixture
-def client_env(container: Container, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    container.accounts.create_user("ana", role=UserRole.RESPONDER, display_name="Ana")
-    secret = container.accounts.create_token("ana", name="cli").secret
-    with serve(create_app(container)) as url:
-        monkeypatch.setenv("RADAR_URL", url)
-        monkeypatch.setenv("RADAR_TOKEN", secret)
-        yield
 
 
 @pytest.mark.usefixtures("client_env")

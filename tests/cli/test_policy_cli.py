@@ -3,18 +3,13 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from radar.api.app import create_app
-from radar.bootstrap import Container
 from radar.cli.main import app
-from radar.domain.access import UserRole
-from tests.cli.test_cli import fresh_db, radar, runner  # noqa: F401 - fixture reused
+from tests.cli.test_cli import radar, runner
 from tests.conftest import EXAMPLE_POLICY
-from tests.support.live import serve
 
 
 def test_check_prints_warnings_and_strict_makes_them_fatal(tmp_path: Path) -> None:
@@ -37,7 +32,7 @@ def test_check_counts_errors_and_applies_nothing(tmp_path: Path) -> None:
     assert err.strip().endswith("2 error(s)")
 
 
-def test_diff_between_files_and_versions(fresh_db: Path, tmp_path: Path) -> None:  # noqa: F811
+def test_diff_between_files_and_versions(fresh_db: Path, tmp_path: Path) -> None:
     newer = tmp_path / "new.yaml"
     newer.write_text(EXAMPLE_POLICY.read_text().replace("every: 2h", "every: 1h"))
     code, out, _ = radar("policy", "diff", str(EXAMPLE_POLICY), str(newer))
@@ -62,16 +57,6 @@ def test_schema_describes_the_file(tmp_path: Path) -> None:
     target = tmp_path / "policy.schema.json"
     assert radar("policy", "schema", "--output", str(target))[0] == 0
     assert json.loads(target.read_text()) == schema
-
-
-@pytest.fixture
-def client_env(container: Container, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    container.accounts.create_user("ana", role=UserRole.RESPONDER, display_name="Ana")
-    secret = container.accounts.create_token("ana", name="cli").secret
-    with serve(create_app(container)) as url:
-        monkeypatch.setenv("RADAR_URL", url)
-        monkeypatch.setenv("RADAR_TOKEN", secret)
-        yield
 
 
 @pytest.mark.usefixtures("client_env")

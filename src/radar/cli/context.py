@@ -32,6 +32,14 @@ def fail(message: str, code: int = EXIT_REFUSED) -> typer.Exit:
     return typer.Exit(code)
 
 
+def guide_answers(text: str, option: str) -> list[int]:
+    """``2,1`` as people type it (1-based) -> ``[1, 0]`` as the API takes it."""
+    parts = [p.strip() for p in text.split(",")]
+    if not all(p.isdigit() and int(p) >= 1 for p in parts):
+        raise fail(f"{option} takes numbers from 1, such as 2,1", EXIT_USAGE)
+    return [int(p) - 1 for p in parts]
+
+
 def settings() -> Settings:
     try:
         return Settings()

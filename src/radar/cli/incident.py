@@ -12,7 +12,7 @@ import typer
 from rich.table import Table
 
 from radar.cli.client import RadarClient
-from radar.cli.context import EXIT_USAGE, client_settings, fail, out
+from radar.cli.context import EXIT_USAGE, client_settings, fail, guide_answers, out
 from radar.domain.roles import Role
 
 app = typer.Typer(help="Declare and work incidents through the API.", no_args_is_help=True)
@@ -84,10 +84,7 @@ def declare(
     if reporter:
         body["reporter"] = reporter
     if triage_answers:
-        parts = [p.strip() for p in triage_answers.split(",")]
-        if not all(p.isdigit() and int(p) >= 1 for p in parts):
-            raise fail("--triage-answers takes numbers from 1, such as 2,1", EXIT_USAGE)
-        body["triage_answers"] = [int(p) - 1 for p in parts]
+        body["triage_answers"] = guide_answers(triage_answers, "--triage-answers")
     if severity_reason:
         body["severity_reason"] = severity_reason
     _call("POST", "/api/v1/incidents", as_json, json=body)

@@ -8,7 +8,7 @@ from typing import Annotated, Any
 import typer
 
 from radar.cli.client import RadarClient
-from radar.cli.context import EXIT_USAGE, fail, out
+from radar.cli.context import EXIT_USAGE, fail, guide_answers, out
 from radar.cli.incident import client, emit
 
 
@@ -68,12 +68,7 @@ def triage(
     """Walk the severity guide. When everything is urgent, nothing is."""
     if declare is not None and service is None:
         raise fail("--declare needs --service", EXIT_USAGE)
-    given: list[int] = []
-    if answers:
-        parts = [p.strip() for p in answers.split(",")]
-        if not all(p.isdigit() and int(p) >= 1 for p in parts):
-            raise fail("--answers takes numbers from 1, such as 2,1", EXIT_USAGE)
-        given = [int(p) - 1 for p in parts]
+    given = guide_answers(answers, "--answers") if answers else []
     with client() as api:
         found = _walk(api, given, service, interactive=answers is None)
         if not as_json:

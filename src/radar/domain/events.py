@@ -47,6 +47,7 @@ class Event:
         old: str | None = None,
         new: str | None = None,
         message: str | None = None,
+        visibility: str = "internal",
     ) -> TimelineEntry:
         return TimelineEntry(
             at=self.at,
@@ -57,6 +58,7 @@ class Event:
             old=old,
             new=new,
             message=message,
+            visibility=visibility,
         )
 
 
@@ -130,14 +132,7 @@ class UpdatePosted(Event):
     kind = "update_posted"
 
     def entry(self) -> TimelineEntry:
-        return TimelineEntry(
-            at=self.at,
-            kind=self.kind,
-            actor=self.actor.name,
-            via=self.actor.via.value,
-            message=self.message,
-            visibility=self.visibility.value,
-        )
+        return self._entry(message=self.message, visibility=self.visibility.value)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -148,11 +143,7 @@ class IncidentResolved(Event):
     kind = "resolved"
 
     def entry(self) -> TimelineEntry:
-        return TimelineEntry(
-            at=self.at,
-            kind=self.kind,
-            actor=self.actor.name,
-            via=self.actor.via.value,
+        return self._entry(
             field="status",
             old=self.old.value,
             new="resolved",

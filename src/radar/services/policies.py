@@ -10,7 +10,7 @@ from radar.clock import Clock
 from radar.domain.errors import Conflict, NotFound, Problem
 from radar.domain.policy import Policy
 from radar.policyfile import diff, load
-from radar.store.policies import StoredPolicy
+from radar.store.policies import StoredPolicy as StoredPolicy  # re-exported for entry points
 from radar.store.uow import UnitOfWork, UnitOfWorkProvider
 
 

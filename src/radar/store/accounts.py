@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import Table, bindparam, func, select, update
+from sqlalchemy import Row, Table, bindparam, func, select, update
 from sqlalchemy.orm import Session
 
 from radar.domain.access import ApiToken, User, UserRole
@@ -36,7 +37,8 @@ def _user(row: UserRow) -> User:
     )
 
 
-def _token(row: ApiTokenRow) -> ApiToken:
+def _token(row: ApiTokenRow | Row[Any]) -> ApiToken:
+    """From an ORM row or a Core row with the same column names."""
     return ApiToken(
         id=row.id,
         user_id=row.user_id,
@@ -114,16 +116,6 @@ class AccountRepository:
         row = self.session.execute(_TOKEN_BY_HASH, {"hash": token_hash}).first()
         if row is None:
             return None
-        token = ApiToken(
-            id=row.id,
-            user_id=row.user_id,
-            name=row.name,
-            prefix=row.prefix,
-            created_at=row.created_at,
-            expires_at=row.expires_at,
-            last_used_at=row.last_used_at,
-            revoked_at=row.revoked_at,
-        )
         user = User(
             id=row.user_id,
             username=row.username,
@@ -131,7 +123,7 @@ class AccountRepository:
             role=UserRole(row.role),
             disabled=row.disabled_at is not None,
         )
-        return token, user
+        return _token(row), user
 
     def touch_token(self, token_id: int, now: datetime) -> None:
         stmt = update(ApiTokenRow).where(ApiTokenRow.id == token_id).values(last_used_at=now)

@@ -21,15 +21,14 @@ from radar.domain.policy import Policy, Team
 from radar.domain.roles import TeamRole
 from radar.domain.severity import Severity
 from radar.services.access import require_admin
-from radar.services.policies import PolicyVersion
+from radar.services.policies import PolicyVersion, StoredPolicy
 
 router = APIRouter(prefix="/api/v1/policy", tags=["policy"])
 
 
-def _version(v: PolicyVersion) -> PolicyVersionOut:
-    s = v.stored
+def _version(s: StoredPolicy) -> PolicyVersionOut:
     return PolicyVersionOut(
-        version=v.id,
+        version=s.id,
         applied_at=s.created_at,
         applied_by=s.author,
         filename=s.filename,
@@ -87,7 +86,7 @@ def _team(t: Team) -> TeamOut:
 def _policy(v: PolicyVersion) -> PolicyOut:
     p: Policy = v.policy
     return PolicyOut(
-        **_version(v).model_dump(),
+        **_version(v.stored).model_dump(),
         incident_definition=p.incident_definition,
         emergency_test=p.emergency_test,
         severities=[_severity(s) for s in p.severities],
@@ -115,16 +114,7 @@ def current(c: ContainerDep, who: PrincipalDep) -> Response:
 @router.get("/versions", response_model=list[PolicyVersionOut])
 def versions(c: ContainerDep, who: PrincipalDep) -> list[PolicyVersionOut]:
     """Applied versions, newest first."""
-    return [
-        PolicyVersionOut(
-            version=s.id,
-            applied_at=s.created_at,
-            applied_by=s.author,
-            filename=s.filename,
-            sha256=s.content_hash,
-        )
-        for s in c.policies.history()
-    ]
+    return [_version(s) for s in c.policies.history()]
 
 
 @router.post("", response_model=PolicyApplied, status_code=201)
@@ -138,7 +128,7 @@ def apply(body: PolicyCreate, c: ContainerDep, who: PrincipalDep) -> Response:
     )
     changes = c.policies.changes(before.policy, result.version.policy) if before else []
     out = PolicyApplied(
-        **_version(result.version).model_dump(),
+        **_version(result.version.stored).model_dump(),
         created=result.created,
         warnings=[ProblemOut(field=w.field, message=w.message) for w in result.warnings],
         changes=changes if result.created else [],
