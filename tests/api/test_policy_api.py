@@ -147,3 +147,21 @@ def test_bad_guide_answers_name_the_declare_field(api: httpx.Client) -> None:
     )
     assert response.status_code == 422
     assert response.json()["error"]["field"] == "triage_answers.0"
+
+
+def test_loose_types_are_refused(container: Container, base_url: str, api: httpx.Client) -> None:
+    assert api.post("/api/v1/triage", json={"answers": ["1"]}).status_code == 422
+    with admin(container, base_url) as client:
+        response = client.post(
+            "/api/v1/policy", json={"content": EXAMPLE_POLICY.read_text(), "if_changed": "yes"}
+        )
+        assert response.status_code == 422
+        assert response.json()["error"]["field"] == "if_changed"
+
+
+def test_an_empty_policy_names_its_position(container: Container, base_url: str) -> None:
+    with admin(container, base_url) as client:
+        response = client.post("/api/v1/policy", json={"content": "", "filename": "empty.yaml"})
+        assert response.json()["error"]["problems"] == [
+            {"field": "empty.yaml:1:1", "message": "the file is empty; expected a policy mapping"}
+        ]

@@ -113,3 +113,18 @@ def test_declaring_against_the_guide_from_the_cli_needs_a_reason() -> None:
     code, out, _ = radar(*args, "--severity-reason", "Black Friday", "--json")
     assert code == 0
     assert json.loads(out)["severity"] == "sev2"
+
+
+@pytest.mark.usefixtures("client_env")
+def test_interactive_triage_with_json_keeps_stdout_for_the_json() -> None:
+    result = runner.invoke(app, ["triage", "--json"], input="2\n1\n")
+    assert result.exit_code == 0
+    found = json.loads(result.stdout)
+    assert found["triage"]["severity"] == "sev2"
+    assert "Is customer data exposed" in result.stderr
+
+
+def test_schema_to_an_unwritable_place_is_one_line(tmp_path: Path) -> None:
+    code, _, err = radar("policy", "schema", "--output", str(tmp_path / "no" / "such" / "dir.json"))
+    assert code == 2
+    assert "cannot write" in err

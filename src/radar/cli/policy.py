@@ -79,7 +79,6 @@ def apply(
     """Store FILE as the new policy version. A file with any error is refused whole."""
     text = _read(file)
     with container() as c:
-        before = c.policies.current_or_none()
         try:
             result = c.policies.apply(
                 text, filename=str(file), author=author, if_changed=if_changed
@@ -92,9 +91,8 @@ def apply(
         out.print(f"policy version {v.id} already runs {file}; nothing to do")
         return
     out.print(f"policy version {v.id} applied from {file}")
-    if before is not None:
-        for line in c.policies.changes(before.policy, v.policy) or ["no change to the process"]:
-            out.print(f"  {line}", markup=False)
+    for line in result.changes:
+        out.print(f"  {line}", markup=False)
 
 
 def _load_side(c: Container, spec: str) -> Policy:
@@ -140,7 +138,10 @@ def schema(
     if output is None:
         print(text, end="")
     else:
-        output.write_text(text, encoding="utf-8")
+        try:
+            output.write_text(text, encoding="utf-8")
+        except OSError as exc:
+            raise fail(f"{output}: cannot write: {exc.strerror}", EXIT_USAGE) from None
         out.print(f"JSON Schema written to {output}")
 
 

@@ -6,37 +6,39 @@ import json
 from typing import Annotated, Any
 
 import typer
+from rich.console import Console
 
 from radar.cli.client import RadarClient
-from radar.cli.context import EXIT_USAGE, fail, guide_answers, out
+from radar.cli.context import EXIT_USAGE, err, fail, guide_answers, out
 from radar.cli.incident import client, emit
 
 
-def _ask(question: dict[str, Any]) -> int:
-    out.print(f"\n[bold]{question['text']}[/]")
+def _ask(question: dict[str, Any], say: Console) -> int:
+    """Ask on ``say``: stderr when stdout is reserved for JSON."""
+    say.print(f"\n[bold]{question['text']}[/]")
     if question["help"]:
-        out.print(question["help"], markup=False)
+        say.print(question["help"], markup=False)
     for a in question["answers"]:
-        out.print(f"  {a['index'] + 1}. {a['label']}", markup=False)
+        say.print(f"  {a['index'] + 1}. {a['label']}", markup=False)
         for example in a["examples"]:
-            out.print(f"       e.g. {example}", markup=False)
+            say.print(f"       e.g. {example}", markup=False)
     while True:
-        raw = typer.prompt("Answer")
+        raw = typer.prompt("Answer", err=say is err)
         if raw.isdigit() and 1 <= int(raw) <= len(question["answers"]):
             return int(raw) - 1
-        out.print(f"Type a number from 1 to {len(question['answers'])}.")
+        say.print(f"Type a number from 1 to {len(question['answers'])}.")
 
 
-def _walk(api: RadarClient, answers: list[int], service: str | None, interactive: bool) -> Any:
+def _walk(api: RadarClient, answers: list[int], service: str | None, ask_on: Console | None) -> Any:
     while True:
         found = api.call("POST", "/api/v1/triage", json={"answers": answers, "service": service})
         if found["complete"]:
             return found
-        if not interactive:
+        if ask_on is None:
             raise fail(
                 "the answers stop before the guide ends; add more with --answers", EXIT_USAGE
             )
-        answers.append(_ask(found["next_question"]))
+        answers.append(_ask(found["next_question"], ask_on))
 
 
 def _show(found: dict[str, Any]) -> None:
@@ -70,7 +72,8 @@ def triage(
         raise fail("--declare needs --service", EXIT_USAGE)
     given = guide_answers(answers, "--answers") if answers else []
     with client() as api:
-        found = _walk(api, given, service, interactive=answers is None)
+        asker = None if answers else (err if as_json else out)
+        found = _walk(api, given, service, asker)
         if not as_json:
             _show(found)
         if declare is None or found["not_an_incident"]:

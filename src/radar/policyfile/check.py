@@ -10,7 +10,6 @@ from __future__ import annotations
 import difflib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import date
 
 from radar.domain.errors import InvalidInput, Problem
 from radar.domain.response import Channel, HoursMode, Target, TargetKind
@@ -33,10 +32,12 @@ class Findings:
     warnings: list[Problem] = field(default_factory=list)
 
 
-def check(spec: PolicyFile, where: Where) -> Findings:
+def check(spec: PolicyFile, where: Where, years: list[int]) -> Findings:
+    """``years``: those whose public holidays must resolve."""
     found = Findings()
-    for finder in (_duplicates, _people_refs, _calendars, _services, _upgrades, _steps, _guide):
+    for finder in (_duplicates, _people_refs, _services, _upgrades, _steps, _guide):
         found.errors.extend(finder(spec, where))
+    found.errors.extend(_calendars(spec, where, years))
     found.warnings.extend(_readiness(spec, where))
     return found
 
@@ -71,7 +72,7 @@ def _people_refs(spec: PolicyFile, where: Where) -> Iterator[Problem]:
                 yield _unknown(where(("teams", i, role.value)), "person", who, people)
 
 
-def _calendars(spec: PolicyFile, where: Where) -> Iterator[Problem]:
+def _calendars(spec: PolicyFile, where: Where, years: list[int]) -> Iterator[Problem]:
     known = set(spec.calendars)
     if spec.defaults.calendar and spec.defaults.calendar not in known:
         yield _unknown(where(("defaults", "calendar")), "calendar", spec.defaults.calendar, known)
@@ -83,15 +84,13 @@ def _calendars(spec: PolicyFile, where: Where) -> Iterator[Problem]:
             for j, text in enumerate(windows):
                 yield from _window(text, where(("calendars", cal_id, "hours", day, j)))
         if cal.holidays is not None:
-            yield from _holidays(cal_id, spec, where)
+            yield from _holidays(cal_id, spec, where, years)
 
 
 def _window(text: str, at: str) -> Iterator[Problem]:
     plain = text.removesuffix("+1")
     start, end = plain.split("-")
-    if start == "24:00":
-        yield Problem(at, f"window {text!r} starts at 24:00; write 00:00")
-    elif not text.endswith("+1") and end != "24:00" and end <= start:
+    if not text.endswith("+1") and end != "24:00" and end <= start:
         yield Problem(
             at,
             f"window {text!r} ends before it starts; write {plain}+1 for one that ends the "
@@ -101,11 +100,11 @@ def _window(text: str, at: str) -> Iterator[Problem]:
         yield Problem(at, f"window {text!r} would last more than a day")
 
 
-def _holidays(cal_id: str, spec: PolicyFile, where: Where) -> Iterator[Problem]:
+def _holidays(cal_id: str, spec: PolicyFile, where: Where, years: list[int]) -> Iterator[Problem]:
     cal = spec.calendars[cal_id]
     assert cal.holidays is not None
     try:
-        holiday_dates(cal.holidays, [date.today().year])
+        holiday_dates(cal.holidays, years[:1])
     except NotImplementedError as exc:
         yield Problem(where(("calendars", cal_id, "holidays")), f"holidays: {exc}")
 
@@ -165,8 +164,8 @@ def _steps(spec: PolicyFile, where: Where) -> Iterator[Problem]:
                 if Channel.WEBHOOK in notify.via:
                     yield Problem(
                         where((*path, "via")),
-                        "webhook is not a channel for people or roles; webhook targets come with "
-                        "outgoing webhooks",
+                        "webhook cannot be used in via yet: webhook targets arrive with outgoing "
+                        "webhooks",
                     )
                 own = {TargetKind.SLACK_CHANNEL: Channel.SLACK, TargetKind.EMAIL: Channel.EMAIL}
                 if target.kind in own and any(v is not own[target.kind] for v in notify.via):

@@ -65,10 +65,13 @@ class _Builder:
     def build(self, node: yaml.Node, path: Path) -> Any:
         self.budget -= 1
         if self.budget < 0:
-            raise PolicyError(f"{self.pos.filename}: the document is too large (aliases included)")
+            raise _refused(
+                f"{self.pos.filename}:1:1", "the document is too large (aliases included)"
+            )
         if len(path) > MAX_DEPTH or id(node) in self.open:
-            where = _mark(self.pos, node)
-            raise PolicyError(f"{where}: nested too deeply (or an alias refers to itself)")
+            raise _refused(
+                _mark(self.pos, node), "nested too deeply (or an alias refers to itself)"
+            )
         self.pos.marks[path] = node.start_mark
         if isinstance(node, yaml.ScalarNode):
             return self.scalars.construct_object(node, deep=True)
@@ -85,12 +88,16 @@ class _Builder:
         for key_node, value_node in node.value:
             key = self.build(key_node, (*path, "<key>"))
             if not isinstance(key, str):
-                raise PolicyError(f"{_mark(self.pos, key_node)}: keys must be text, found {key!r}")
+                raise _refused(_mark(self.pos, key_node), f"keys must be text, found {key!r}")
             if key in out:
-                raise PolicyError(f"{_mark(self.pos, key_node)}: duplicate key {key!r}")
+                raise _refused(_mark(self.pos, key_node), f"duplicate key {key!r}")
             self.pos.key_marks[(*path, key)] = key_node.start_mark
             out[key] = self.build(value_node, (*path, key))
         return out
+
+
+def _refused(where: str, message: str) -> PolicyError:
+    return PolicyError(f"{where}: {message}", problems=[Problem(where, message)])
 
 
 def _mark(pos: _Positions, node: yaml.Node) -> str:
@@ -111,13 +118,13 @@ def parse(text: str, filename: str = "policy.yaml") -> tuple[PolicyFile, _Positi
             problems=[Problem(where, f"not valid YAML: {exc.problem}")],
         ) from None
     except yaml.YAMLError as exc:
-        raise PolicyError(f"{filename}: not valid YAML: {exc}") from None
+        raise _refused(f"{filename}:1:1", f"not valid YAML: {exc}") from None
     except RecursionError:
-        raise PolicyError(f"{filename}: nested too deeply to be a policy file") from None
+        raise _refused(f"{filename}:1:1", "nested too deeply to be a policy file") from None
     if root is None:
-        raise PolicyError(f"{filename}:1:1: the file is empty; expected a policy mapping")
+        raise _refused(f"{filename}:1:1", "the file is empty; expected a policy mapping")
     if not isinstance(data, dict):
-        raise PolicyError(f"{pos.where(())}: expected a mapping at the top of the file")
+        raise _refused(pos.where(()), "expected a mapping at the top of the file")
     try:
         return PolicyFile.model_validate(data), pos
     except ValidationError as exc:
@@ -198,11 +205,12 @@ class Inspection:
 def inspect(
     text: str, filename: str = "policy.yaml", *, years: Iterable[int] | None = None
 ) -> Inspection:
-    spec, pos = parse(text, filename)
-    found = check.check(spec, pos.where)
-    if found.errors:
-        raise PolicyError(_summary(found.errors), problems=found.errors)
     if years is None:
         this_year = date.today().year
         years = range(this_year - 1, this_year + 4)
+    years = list(years)
+    spec, pos = parse(text, filename)
+    found = check.check(spec, pos.where, years)
+    if found.errors:
+        raise PolicyError(_summary(found.errors), problems=found.errors)
     return Inspection(build.policy(spec, years), tuple(found.warnings))

@@ -26,6 +26,7 @@ class ApplyResult:
     version: PolicyVersion
     created: bool
     warnings: tuple[Problem, ...] = ()
+    changes: tuple[str, ...] = ()  # from the version it replaced, in words
 
 
 class PolicyService:
@@ -41,7 +42,7 @@ class PolicyService:
         """Validate ``text`` and store it as the new version. Any error refuses the whole file
         (``PolicyError``) and the running version stays. With ``if_changed``, applying the text
         that already runs stores nothing."""
-        warnings = load.inspect(text, filename).warnings
+        warnings = self.inspect(text, filename=filename).warnings
         digest = hashlib.sha256(text.encode()).hexdigest()
         with self._uow(write=True) as uow:
             current = self._current(uow)
@@ -55,12 +56,18 @@ class PolicyService:
                 now=self._clock.now(),
             )
             uow.commit()
-        return ApplyResult(self._remember(stored), created=True, warnings=warnings)
+        new = self._remember(stored)
+        changes = tuple(diff.describe(current.policy, new.policy)) if current else ()
+        return ApplyResult(new, created=True, warnings=warnings, changes=changes)
 
-    @staticmethod
-    def inspect(text: str, *, filename: str) -> load.Inspection:
+    def inspect(self, text: str, *, filename: str) -> load.Inspection:
         """Check a policy without storing it: ``PolicyError`` for mistakes, else the warnings."""
-        return load.inspect(text, filename)
+        return load.inspect(text, filename, years=self._years())
+
+    def _years(self) -> range:
+        """Public holidays are resolved from last year to three years ahead of the clock."""
+        year = self._clock.now().year
+        return range(year - 1, year + 4)
 
     def version(self, version_id: int) -> PolicyVersion:
         with self._lock:
@@ -72,10 +79,6 @@ class PolicyService:
         if stored is None:
             raise NotFound(f"no policy version {version_id}", field="version")
         return self._remember(stored)
-
-    @staticmethod
-    def changes(old: Policy, new: Policy) -> list[str]:
-        return diff.describe(old, new)
 
     def current(self) -> PolicyVersion:
         with self._uow() as uow:
@@ -112,9 +115,8 @@ class PolicyService:
         return self._remember(stored)
 
     def _remember(self, stored: StoredPolicy) -> PolicyVersion:
-        version = PolicyVersion(
-            id=stored.id, policy=load.load(stored.content, stored.filename), stored=stored
-        )
+        policy = load.load(stored.content, stored.filename, years=self._years())
+        version = PolicyVersion(id=stored.id, policy=policy, stored=stored)
         with self._lock:
             self._cache[stored.id] = version
         return version

@@ -103,7 +103,7 @@ def post_update(
         status=body.status,
         via=via,
     )
-    return json_response(IncidentOut.of(changed))
+    return json_response(IncidentOut.of(changed), 201)
 
 
 @router.post("/{incident}/severity", response_model=IncidentOut)

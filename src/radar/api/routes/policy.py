@@ -122,15 +122,13 @@ def apply(body: PolicyCreate, c: ContainerDep, who: PrincipalDep) -> Response:
     """Apply a new policy version (admins). A file with any mistake is refused whole (422,
     every problem with file:line:column) and the running version stays."""
     require_admin(who)
-    before = c.policies.current_or_none()
     result = c.policies.apply(
         body.content, filename=body.filename, author=who.user.username, if_changed=body.if_changed
     )
-    changes = c.policies.changes(before.policy, result.version.policy) if before else []
     out = PolicyApplied(
         **_version(result.version.stored).model_dump(),
         created=result.created,
         warnings=[ProblemOut(field=w.field, message=w.message) for w in result.warnings],
-        changes=changes if result.created else [],
+        changes=list(result.changes),
     )
     return json_response(out, 201 if result.created else 200)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictStr
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, StrictStr
 
 from radar.domain import incident as inc
 from radar.domain.events import TimelineEntry
@@ -35,7 +35,7 @@ class IncidentCreate(Input):
     )
     restricted: StrictBool = False
     drill: StrictBool = False
-    triage_answers: list[int] | None = Field(
+    triage_answers: list[StrictInt] | None = Field(
         None,
         max_length=100,
         description="The answers given to the severity guide (`POST /api/v1/triage`).",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from pydantic import BaseModel, ConfigDict, Field, StrictStr
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, StrictStr
 
 
 class Input(BaseModel):
@@ -14,7 +14,7 @@ class Input(BaseModel):
 class PolicyCreate(Input):
     content: StrictStr = Field(max_length=2_000_000, description="The policy file, as YAML text.")
     filename: StrictStr = Field("policy.yaml", max_length=500, description="Named in errors.")
-    if_changed: bool = Field(False, description="Store nothing if this text already runs.")
+    if_changed: StrictBool = Field(False, description="Store nothing if this text already runs.")
 
 
 class ProblemOut(BaseModel):
@@ -87,7 +87,7 @@ class PolicyOut(PolicyVersionOut):
 
 
 class TriageCreate(Input):
-    answers: list[int] = Field(default_factory=list, max_length=100)
+    answers: list[StrictInt] = Field(default_factory=list, max_length=100)
     service: StrictStr | None = Field(None, max_length=63, description="For the response preview.")
 
 
