@@ -194,9 +194,26 @@ def test_unknown_key_inside_a_calendar_gets_a_suggestion() -> None:
     )
 
 
-def test_webhook_is_not_a_channel_for_people() -> None:
+def test_webhook_is_a_target_of_its_own_not_a_channel_for_people() -> None:
     text = EXAMPLE.replace("via: [phone, sms, email]", "via: [phone, webhook]", 1)
-    assert any("webhook cannot be used in via yet" in e for e in errors(text))
+    assert any(
+        "engineering_manager has no webhook; name a webhook:https://URL target" in e
+        for e in errors(text)
+    )
+    hook = EXAMPLE.replace(
+        '            - target: "slack:#radar"\n        - after: 10m',
+        '            - target: "slack:#radar"\n'
+        '            - target: "webhook:https://hooks.example.com/radar"\n'
+        "        - after: 10m",
+    )
+    sev2 = load.load(hook, "p.yaml").severity("sev2")
+    assert [str(n.target) for n in sev2.response.steps[0].notify] == [
+        "slack:#radar",
+        "webhook:https://hooks.example.com/radar",
+    ]
+    assert [c.value for c in sev2.response.steps[0].notify[1].via] == ["webhook"]
+    insecure = hook.replace("webhook:https://", "webhook:http://")
+    assert any("unknown target 'webhook:http://" in e for e in errors(insecure))
 
 
 @pytest.mark.parametrize("key", ["every: 30m", "after: 4h", "due_within: 5d"])

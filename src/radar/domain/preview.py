@@ -32,7 +32,7 @@ def who(policy: Policy, notify: Notify, team: Team | None) -> str:
     target = notify.target
     if target.kind is TargetKind.SLACK_CHANNEL:
         return target.value
-    if target.kind is TargetKind.EMAIL:
+    if target.kind in (TargetKind.EMAIL, TargetKind.WEBHOOK):
         return target.value
     if target.kind is TargetKind.INCIDENT_ROLE:
         return f"the {target.value.replace('_', ' ')}"

@@ -2,7 +2,7 @@
 
 Targets are written in the policy as ``person:laura``, ``engineering_manager`` (a role in the
 service's owner team), ``communications_lead`` (a role in the incident), ``slack:#radar`` or
-``email:oncall@example.com``.
+``email:oncall@example.com`` or ``webhook:https://hooks.example.com/radar``.
 """
 
 from __future__ import annotations
@@ -41,14 +41,16 @@ class TargetKind(StrEnum):
     INCIDENT_ROLE = "incident_role"
     SLACK_CHANNEL = "slack"
     EMAIL = "email"
+    WEBHOOK = "webhook"
 
 
 _SLACK = re.compile(r"^#[a-z0-9][a-z0-9._-]{0,79}$")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _ID = re.compile(r"^[a-z][a-z0-9_-]{0,62}$")
+_URL = re.compile(r"^https://[^\s/]+(/\S*)?$")
 TARGET_FORMS = (
     "person:ID, engineering_manager, product_owner, team_lead, communications_lead, commander, "
-    "deputy, slack:#channel or email:ADDRESS"
+    "deputy, slack:#channel, email:ADDRESS or webhook:https://URL"
 )
 
 
@@ -69,6 +71,7 @@ class Target:
             "person": (TargetKind.PERSON, _ID),
             "slack": (TargetKind.SLACK_CHANNEL, _SLACK),
             "email": (TargetKind.EMAIL, _EMAIL),
+            "webhook": (TargetKind.WEBHOOK, _URL),
         }
         if sep and kind in checks and checks[kind][1].match(value):
             return cls(checks[kind][0], value)
@@ -76,9 +79,8 @@ class Target:
 
     @property
     def default_channels(self) -> tuple[Channel, ...]:
-        if self.kind is TargetKind.EMAIL:
-            return (Channel.EMAIL,)
-        return (Channel.SLACK,)
+        own = {TargetKind.EMAIL: Channel.EMAIL, TargetKind.WEBHOOK: Channel.WEBHOOK}
+        return (own.get(self.kind, Channel.SLACK),)
 
     def __str__(self) -> str:
         if self.kind in (TargetKind.TEAM_ROLE, TargetKind.INCIDENT_ROLE):

@@ -161,13 +161,16 @@ def _steps(spec: PolicyFile, where: Where) -> Iterator[Problem]:
                     continue
                 if target.kind is TargetKind.PERSON and target.value not in people:
                     yield _unknown(where((*path, "target")), "person", target.value, people)
-                if Channel.WEBHOOK in notify.via:
+                own = {
+                    TargetKind.SLACK_CHANNEL: Channel.SLACK,
+                    TargetKind.EMAIL: Channel.EMAIL,
+                    TargetKind.WEBHOOK: Channel.WEBHOOK,
+                }
+                if target.kind not in own and Channel.WEBHOOK in notify.via:
                     yield Problem(
                         where((*path, "via")),
-                        "webhook cannot be used in via yet: webhook targets arrive with outgoing "
-                        "webhooks",
+                        f"{notify.target} has no webhook; name a webhook:https://URL target",
                     )
-                own = {TargetKind.SLACK_CHANNEL: Channel.SLACK, TargetKind.EMAIL: Channel.EMAIL}
                 if target.kind in own and any(v is not own[target.kind] for v in notify.via):
                     yield Problem(
                         where((*path, "via")),
