@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 
 from radar.clock import Clock, SystemClock
 from radar.services.accounts import AccountService
@@ -48,7 +49,7 @@ def build(settings: Settings, *, clock: Clock | None = None) -> Container:
         database=DatabaseService(db),
         policies=policies,
         incidents=IncidentService(uow, clock, policies),
-        accounts=AccountService(uow, clock),
+        accounts=AccountService(uow, clock, timedelta(seconds=settings.token_cache_seconds)),
         health=HealthService(db, uow),
         triage=TriageService(policies),
     )

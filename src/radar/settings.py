@@ -47,6 +47,13 @@ class Settings(BaseSettings):
     db_pool_size: int = Field(
         10, ge=1, le=200, description="Database connections kept open per process."
     )
+    token_cache_seconds: float = Field(
+        5.0,
+        ge=0,
+        le=300,
+        description="How long a checked API token is remembered in memory. A token revoked "
+        "through another process stops working within this time; 0 checks every request.",
+    )
     admin_username: str = Field(
         "admin", description="Name of the first admin account `radar user bootstrap-admin` creates."
     )

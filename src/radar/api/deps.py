@@ -33,6 +33,9 @@ async def principal(
     if credentials is None or credentials.scheme.lower() != "bearer":
         raise Unauthenticated("send an API token as `Authorization: Bearer <token>`")
     accounts = (await container(request)).accounts
+    cached = accounts.authenticate_cached(credentials.credentials)
+    if cached is not None:
+        return cached
     return await run_in_threadpool(accounts.authenticate, credentials.credentials)
 
 

@@ -17,6 +17,7 @@ from argon2 import PasswordHasher
 from radar.clock import Clock
 from radar.domain.access import ApiToken, Principal, User, UserRole
 from radar.domain.errors import InvalidInput, Unauthenticated
+from radar.services.token_cache import TokenCache
 from radar.store.uow import UnitOfWork, UnitOfWorkProvider
 
 TOKEN_PREFIX = "radar_"  # noqa: S105 (a public marker, not a secret)
@@ -44,10 +45,13 @@ def token_digest(secret: str) -> str:
 
 
 class AccountService:
-    def __init__(self, uow: UnitOfWorkProvider, clock: Clock) -> None:
+    def __init__(
+        self, uow: UnitOfWorkProvider, clock: Clock, token_cache_ttl: timedelta = timedelta(0)
+    ) -> None:
         self._uow = uow
         self._clock = clock
         self._hasher = PasswordHasher()
+        self._cache = TokenCache(token_cache_ttl)
 
     def bootstrap_admin(self, username: str) -> BootstrapResult | None:
         """Create the first admin with a random password and a token, only if no user exists."""
@@ -105,27 +109,33 @@ class AccountService:
         with self._uow(write=True) as uow:
             uow.accounts.revoke_token(token_id, self._clock.now())
             uow.commit()
+        self._cache.forget(token_id)
+
+    def authenticate_cached(self, secret: str) -> Principal | None:
+        """The principal if this token was checked moments ago (no I/O), else None."""
+        now = self._clock.now()
+        found = self._cache.get(token_digest(secret), now)
+        return None if found is None else _principal(*found, now)
 
     def authenticate(self, secret: str) -> Principal:
         """The principal behind a bearer token; ``Unauthenticated`` for anything unusable."""
         if not secret.startswith(TOKEN_PREFIX) or len(secret) > 200:
             raise Unauthenticated("invalid API token")
         now = self._clock.now()
+        digest = token_digest(secret)
         with self._uow() as uow:
-            found = uow.accounts.token_by_hash(token_digest(secret))
+            found = uow.accounts.token_by_hash(digest)
         if found is None:
             raise Unauthenticated("invalid API token")
         token, user = found
-        if not token.usable_at(now):
-            raise Unauthenticated("this API token has expired or was revoked")
-        if user.disabled:
-            raise Unauthenticated("this account is disabled")
+        principal = _principal(token, user, now)
+        self._cache.put(digest, token, user, now)
         last = token.last_used_at
         if last is None or now - last >= LAST_USED_RESOLUTION:
             with self._uow(write=True) as uow:
                 uow.accounts.touch_token(token.id, now)
                 uow.commit()
-        return Principal(user=user, token_id=token.id)
+        return principal
 
     def _new_token(
         self, uow: UnitOfWork, user_id: int, name: str, expires_at: datetime | None
@@ -140,6 +150,15 @@ class AccountService:
             expires_at=expires_at,
         )
         return NewToken(token=token, secret=secret)
+
+
+def _principal(token: ApiToken, user: User, now: datetime) -> Principal:
+    """Checked on every use, cached or not: expiry, revocation, a disabled account."""
+    if not token.usable_at(now):
+        raise Unauthenticated("this API token has expired or was revoked")
+    if user.disabled:
+        raise Unauthenticated("this account is disabled")
+    return Principal(user=user, token_id=token.id)
 
 
 def _username(raw: str) -> str:

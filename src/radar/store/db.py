@@ -19,6 +19,7 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.pool import StaticPool
 
 WRITE_OPTION = "radar_write"
+SQLITE_MIN_POOL = 40
 
 
 @dataclass
@@ -62,9 +63,11 @@ def _sqlite_engine(url: str, synchronous: str, pool_size: int) -> Engine:
         # One shared connection: each new connection to :memory: would be a new, empty database.
         kwargs["poolclass"] = StaticPool
     else:
-        # Connections are cheap to keep and costly to reopen (pragmas, WAL index mapping):
-        # keep enough for the server's worker threads instead of churning overflow ones.
-        kwargs.update(pool_size=pool_size, max_overflow=2 * pool_size)
+        # Connections are cheap to keep and costly to reopen (pragmas, WAL index mapping), and
+        # overflow connections are closed when returned: keep one per server worker thread
+        # (AnyIO's default pool has 40) so a busy server never churns them.
+        size = max(pool_size, SQLITE_MIN_POOL)
+        kwargs.update(pool_size=size, max_overflow=size)
     engine = create_engine(url, **kwargs)
 
     @event.listens_for(engine, "connect")
@@ -81,7 +84,8 @@ def _sqlite_engine(url: str, synchronous: str, pool_size: int) -> Engine:
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Any) -> None:
+        # Straight to the driver: SQLAlchemy's execution path costs more than BEGIN itself.
         write = conn.get_execution_options().get(WRITE_OPTION, False)
-        conn.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
+        conn.connection.driver_connection.execute("BEGIN IMMEDIATE" if write else "BEGIN")
 
     return engine
