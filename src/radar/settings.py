@@ -47,6 +47,14 @@ class Settings(BaseSettings):
     db_pool_size: int = Field(
         10, ge=1, le=200, description="Database connections kept open per process."
     )
+    worker_threads: int = Field(
+        6,
+        ge=1,
+        le=200,
+        description="Threads that run request handlers in `radar serve`. Few is faster: "
+        "handlers hold Python's GIL, and the database driver hands it over on every step, so "
+        "more threads mostly add hand-offs.",
+    )
     token_cache_seconds: float = Field(
         5.0,
         ge=0,

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from anyio import to_thread
 from fastapi import FastAPI
 
 import radar
@@ -13,7 +17,14 @@ ALL_ROUTERS = (health.router, incidents.router, policy.router, triage.router)
 
 
 def create_app(container: Container) -> FastAPI:
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        # Request handlers run in AnyIO's worker threads; see `worker_threads` in settings.
+        to_thread.current_default_thread_limiter().total_tokens = container.settings.worker_threads
+        yield
+
     app = FastAPI(
+        lifespan=lifespan,
         title="Radar",
         version=radar.__version__,
         description="Incident management: declare, respond, communicate, learn.",
