@@ -26,6 +26,7 @@ def serve(
     logging.basicConfig(
         level=base.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
+    logging.getLogger("alembic").setLevel(logging.WARNING)  # the readiness check reads revisions
     chosen = base.model_copy(update={"host": host or base.host, "port": port or base.port})
     container = build(chosen)
     try:
