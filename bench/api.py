@@ -146,26 +146,28 @@ async def measured(
 async def drive(
     server: Server, target: Target, token: str, ids: list[int], args: argparse.Namespace
 ) -> list[Phase]:
-    """Warm up, then measure declares, then measure reads; every phase must be all 2xx."""
+    """Warm up, then measure /healthz (if asked), declares and reads; all must answer 2xx."""
     await check_dataset(server, token, ids)
     meter = cpu.Meter(server.pid, target.local_postgres)
-    reads = get_calls(ids, args.gets, args.seed)
     conns = connect(server, token, args)
     try:
-        phases = [
+        warm = [
             await run_phase("warm-up declare", args.warmup, conns, declare_call),
-            await run_phase("warm-up get", args.warmup, conns, reads),
-            await measured(meter, "declare", args.declares, conns, declare_call),
-            await measured(meter, "get", args.gets, conns, reads),
+            await run_phase("warm-up get", args.warmup, conns, get_calls(ids, args.warmup, 0)),
         ]
+        phases = []
+        if args.healthz:
+            phases.append(await measured(meter, "healthz", args.healthz, conns, healthz_call))
+        phases.append(await measured(meter, "declare", args.declares, conns, declare_call))
+        reads = get_calls(ids, args.gets, args.seed)
+        phases.append(await measured(meter, "get", args.gets, conns, reads))
     finally:
         await asyncio.gather(*(c.aclose() for c in conns))
-    for phase in phases:
+    for phase in [*warm, *phases]:
         if phase.errors:
-            raise RuntimeError(
-                f"{phase.name}: {phase.errors} failed requests {dict(phase.statuses)}"
-            )
-    return phases[2:]
+            failed = f"{phase.errors} failed requests {dict(phase.statuses)}"
+            raise RuntimeError(f"{phase.name}: {failed}")
+    return phases
 
 
 def run(target: Target, args: argparse.Namespace, workdir: Path) -> Report:

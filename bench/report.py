@@ -74,17 +74,19 @@ class Report:
 
 
 def revision() -> str:
-    """The code measured: ``git describe --always --dirty`` where ``radar`` is imported from."""
+    """The code measured: the commit of the checkout ``radar`` is imported from, with "-dirty"
+    when its source (not the benchmark's) differs from that commit; "unknown" outside git."""
+    package = Path(radar.__file__).parent
     try:
-        done = subprocess.run(
-            ["git", "describe", "--always", "--dirty"],
-            cwd=Path(radar.__file__).parent,
-            capture_output=True,
-            text=True,
-            check=True,
-        )
+        commit = _git(package, "rev-parse", "--short", "HEAD")
+        changed = _git(package, "status", "--porcelain", "--untracked-files=no", "--", ".")
     except (OSError, subprocess.CalledProcessError):
         return "unknown"
+    return commit + ("-dirty" if changed else "")
+
+
+def _git(where: Path, *args: str) -> str:
+    done = subprocess.run(["git", *args], cwd=where, capture_output=True, text=True, check=True)
     return done.stdout.strip()
 
 
