@@ -13,7 +13,8 @@ Setup: a fresh database (a temporary SQLite file unless ``--database-url`` names
 database is wiped), migrated with ``radar db upgrade``, the example policy applied, a first admin
 bootstrapped, and ``--preload`` incidents stored, each declared, acknowledged and updated. Then
 ``radar serve`` runs as a separate process and this process drives it with ``--concurrency``
-closed-loop workers: a warm-up, then ``--declares`` declares, then ``--gets`` reads.
+closed-loop workers: a warm-up, then ``--healthz`` probes (if asked), ``--declares`` declares
+and ``--gets`` reads.
 
 Any non-2xx response fails the run (exit 1). Targets (p99 declare < 25 ms, p99 get < 10 ms) are
 reported, and fail the run only with ``--check-targets``.
@@ -80,7 +81,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     if min(args.concurrency, args.preload, args.declares, args.gets) < 1:
         p.error("counts must be positive")
     if min(args.warmup, args.healthz) < 0:
-        p.error("counts must be positive")
+        p.error("--warmup and --healthz must not be negative")
     return args
 
 
