@@ -87,10 +87,6 @@ class PolicyService:
             raise Conflict("no policy has been applied yet; run `radar policy apply FILE`")
         return version
 
-    def current_or_none(self) -> PolicyVersion | None:
-        with self._uow() as uow:
-            return self._current(uow)
-
     def current_in(self, uow: UnitOfWork) -> PolicyVersion:
         """The running version, read inside the caller's transaction."""
         version = self._current(uow)
