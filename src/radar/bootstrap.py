@@ -4,14 +4,20 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import timedelta
+from pathlib import Path
 
 from radar.clock import Clock, SystemClock
+from radar.notify.base import Notifier
+from radar.notify.log import LogNotifier
+from radar.notify.record import RecordNotifier
 from radar.services.accounts import AccountService
 from radar.services.database import DatabaseService
+from radar.services.engine import EngineService
 from radar.services.health import HealthService
 from radar.services.incidents import IncidentService
 from radar.services.policies import PolicyService
 from radar.services.triage import TriageService
+from radar.services.wakeup import Waker
 from radar.settings import Settings
 from radar.store.db import Database, connect
 from radar.store.uow import UnitOfWorkProvider
@@ -28,6 +34,8 @@ class Container:
     accounts: AccountService
     health: HealthService
     triage: TriageService
+    engine: EngineService
+    waker: Waker
 
     def close(self) -> None:
         self.db.dispose()
@@ -42,14 +50,23 @@ def build(settings: Settings, *, clock: Clock | None = None) -> Container:
     )
     uow = UnitOfWorkProvider(db)
     policies = PolicyService(uow, clock)
+    waker = Waker()
     return Container(
         settings=settings,
         clock=clock,
         db=db,
         database=DatabaseService(db),
         policies=policies,
-        incidents=IncidentService(uow, clock, policies),
+        incidents=IncidentService(uow, clock, policies, waker.wake),
         accounts=AccountService(uow, clock, timedelta(seconds=settings.token_cache_seconds)),
         health=HealthService(db, uow),
         triage=TriageService(policies),
+        engine=EngineService(uow, clock, policies, _notifier(settings), waker.wake),
+        waker=waker,
     )
+
+
+def _notifier(settings: Settings) -> Notifier:
+    if settings.notify_record_file:
+        return RecordNotifier(Path(settings.notify_record_file))
+    return LogNotifier()

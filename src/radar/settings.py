@@ -62,6 +62,12 @@ class Settings(BaseSettings):
         description="How long a checked API token is remembered in memory. A token revoked "
         "through another process stops working within this time; 0 checks every request.",
     )
+    notify_record_file: str = Field(
+        "",
+        description="Append every notification to this file as a JSON line instead of logging "
+        "it: for drills, tests and benchmarks. Empty: notifications go to the log until real "
+        "channels are configured.",
+    )
     admin_username: str = Field(
         "admin", description="Name of the first admin account `radar user bootstrap-admin` creates."
     )

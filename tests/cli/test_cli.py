@@ -113,10 +113,10 @@ def test_the_five_minute_tour_through_the_cli() -> None:
         "sev2",
     )
     assert (code, out.strip()) == (0, "INC-1 [sev2] reported, not acknowledged: Checkout down")
+    radar("incident", "severity", "INC-1", "sev1", "--reason", "Customer data exposed")
     assert "acknowledged by Ana" in radar("incident", "ack", "INC-1")[1]
     radar("incident", "update", "INC-1", "We are still investigating.", "--status", "investigating")
     radar("incident", "assign", "INC-1", "communications_lead", "Laura")
-    radar("incident", "severity", "INC-1", "sev1", "--reason", "Customer data exposed")
     code, out, _ = radar("incident", "resolve", "INC-1", "--summary", "Rolled back")
     assert code == 0
     assert "resolved" in out

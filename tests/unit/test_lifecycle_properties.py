@@ -56,9 +56,14 @@ def test_any_sequence_keeps_the_incident_consistent(sequence: list[Action]) -> N
     assert entries >= incident.version
 
 
-def test_acknowledgement_survives_everything_but_reopening() -> None:
+def test_acknowledgement_survives_everything_but_reopening_and_upgrades() -> None:
     acked, _ = inc.acknowledge(replace(declared(), id=1), ANA, T0 + timedelta(minutes=1))
-    for action in (Action.POST_UPDATE, Action.CHANGE_SEVERITY, Action.ASSIGN_ROLE, Action.RESOLVE):
+    later = T0 + timedelta(minutes=2)
+    downgraded, _ = inc.change_severity(POLICY, acked, ANA, later, severity="sev3", reason="small")
+    assert downgraded.acknowledgement == acked.acknowledgement
+    upgraded, _ = inc.change_severity(POLICY, acked, ANA, later, severity="sev1", reason="worse")
+    assert upgraded.acknowledgement is None  # the stronger response needs its own responder
+    for action in (Action.POST_UPDATE, Action.ASSIGN_ROLE, Action.RESOLVE):
         acked, _ = ACTIONS[action](acked)
         assert acked.acknowledgement is not None
     reopened, _ = ACTIONS[Action.REOPEN](acked)

@@ -40,6 +40,15 @@ def guide_answers(text: str, option: str) -> list[int]:
     return [int(p) - 1 for p in parts]
 
 
+def setup_logging(level: str) -> None:
+    import logging
+
+    logging.basicConfig(
+        level=level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    logging.getLogger("alembic").setLevel(logging.WARNING)  # the readiness check reads revisions
+
+
 def settings() -> Settings:
     try:
         return Settings()

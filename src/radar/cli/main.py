@@ -8,7 +8,7 @@ from typing import Any
 import typer
 from typer.core import TyperGroup
 
-from radar.cli import db, incident, policy, serve, token, triage, user
+from radar.cli import db, incident, policy, serve, token, triage, user, worker
 from radar.cli.client import ApiError
 from radar.cli.context import EXIT_REFUSED, EXIT_USAGE, fail
 from radar.domain.errors import InvalidInput, RadarError
@@ -62,6 +62,7 @@ app = typer.Typer(
 )
 app.command("serve")(serve.serve)
 app.command("triage")(triage.triage)
+app.command("worker")(worker.worker)
 app.add_typer(db.app, name="db")
 app.add_typer(policy.app, name="policy")
 app.add_typer(token.app, name="token")

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from radar.cli import simulate
 from radar.cli.context import EXIT_USAGE, container, err, fail, out
 from radar.domain.errors import PolicyError, Problem
 
@@ -19,7 +20,7 @@ app = typer.Typer(help="The policy: the process as code.", no_args_is_help=True)
 FileArg = Annotated[Path, typer.Argument(help="A policy YAML file.")]
 
 
-def _read(path: Path) -> str:
+def read_policy(path: Path) -> str:
     try:
         return path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
@@ -32,7 +33,7 @@ def _print(problems: tuple[Problem, ...] | list[Problem], label: str = "") -> No
         err.print(f"{where}{label}{p.message}", markup=False, highlight=False)
 
 
-def _report(exc: PolicyError, *, applying: bool = False) -> typer.Exit:
+def report(exc: PolicyError, *, applying: bool = False) -> typer.Exit:
     _print(exc.problems)
     tail = "; nothing was applied, the running version stays" if applying else ""
     err.print(f"{len(exc.problems)} error(s){tail}", markup=False)
@@ -52,9 +53,9 @@ def check(
     from radar.policyfile import load
 
     try:
-        found = load.inspect(_read(file), str(file))
+        found = load.inspect(read_policy(file), str(file))
     except PolicyError as exc:
-        raise _report(exc) from None
+        raise report(exc) from None
     _print(found.warnings, "warning: ")
     p = found.policy
     verdict = "not ok under --strict" if strict and found.warnings else "ok"
@@ -77,14 +78,14 @@ def apply(
     ] = False,
 ) -> None:
     """Store FILE as the new policy version. A file with any error is refused whole."""
-    text = _read(file)
+    text = read_policy(file)
     with container() as c:
         try:
             result = c.policies.apply(
                 text, filename=str(file), author=author, if_changed=if_changed
             )
         except PolicyError as exc:
-            raise _report(exc, applying=True) from None
+            raise report(exc, applying=True) from None
     _print(result.warnings, "warning: ")
     v = result.version
     if not result.created:
@@ -102,9 +103,9 @@ def _load_side(c: Container, spec: str) -> Policy:
     path = Path(spec)
     if path.exists():
         try:
-            return load.load(_read(path), spec)
+            return load.load(read_policy(path), spec)
         except PolicyError as exc:
-            raise _report(exc) from None
+            raise report(exc) from None
     if spec == "current":
         return c.policies.current().policy
     number = spec.removeprefix("v")
@@ -143,6 +144,9 @@ def schema(
         except OSError as exc:
             raise fail(f"{output}: cannot write: {exc.strerror}", EXIT_USAGE) from None
         out.print(f"JSON Schema written to {output}")
+
+
+app.command("simulate")(simulate.simulate)
 
 
 @app.command()

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import logging
 from typing import Annotated
 
 import typer
 
-from radar.cli.context import EXIT_USAGE, fail, out, settings
+from radar.cli.context import EXIT_USAGE, fail, out, settings, setup_logging
 
 
 def serve(
@@ -15,20 +14,27 @@ def serve(
     port: Annotated[
         int | None, typer.Option(min=1, max=65535, help="Listen port (default RADAR_PORT).")
     ] = None,
+    worker: Annotated[
+        bool,
+        typer.Option(
+            "--worker/--no-worker",
+            help="Run the engine in this process (default). --no-worker serves the API only; "
+            "run `radar worker` elsewhere.",
+        ),
+    ] = True,
 ) -> None:
-    """Serve the API (and, as Radar grows, the web UI and the engine) until interrupted."""
+    """Serve the API and run the engine in-process, until interrupted."""
     import uvicorn
 
     from radar.api.app import create_app
     from radar.bootstrap import build
+    from radar.engine.worker import Worker, start_in_thread
 
     base = settings()
-    logging.basicConfig(
-        level=base.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
-    logging.getLogger("alembic").setLevel(logging.WARNING)  # the readiness check reads revisions
+    setup_logging(base.log_level)
     chosen = base.model_copy(update={"host": host or base.host, "port": port or base.port})
     container = build(chosen)
+    engine, thread = None, None
     try:
         ready = container.health.readiness()
         if ready.checks.get("migrations") != "ok":
@@ -38,6 +44,10 @@ def serve(
             out.print(f"[yellow]warning:[/] not ready yet ({problems})")
         url = f"http://{chosen.host}:{chosen.port}"
         out.print(f"Radar is serving on [bold]{url}[/]  (API {url}/api/v1, docs {url}/api/docs)")
+        if worker:
+            engine = Worker(container.engine, container.waker, container.clock)
+            thread = start_in_thread(engine)
+        out.print("The engine runs in this process." if engine else "No engine (--no-worker).")
         out.print("Press Ctrl-C to stop.")
         uvicorn.run(
             create_app(container),
@@ -47,4 +57,7 @@ def serve(
             access_log=chosen.log_level == "debug",
         )
     finally:
+        if engine and thread:
+            engine.shutdown()
+            thread.join(timeout=10)
         container.close()

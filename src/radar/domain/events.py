@@ -170,3 +170,51 @@ class IncidentDeclined(Event):
     def entry(self) -> TimelineEntry:
         text = self.reason if not self.ticket_url else f"{self.reason}\nTicket: {self.ticket_url}"
         return self._entry(field="status", old="reported", new="declined", message=text)
+
+
+@dataclass(frozen=True, kw_only=True)
+class Escalated(Event):
+    """The engine told people: ``message`` says who, how and why."""
+
+    message: str
+    kind = "escalated"
+
+    def entry(self) -> TimelineEntry:
+        return self._entry(message=self.message)
+
+
+@dataclass(frozen=True, kw_only=True)
+class Held(Event):
+    """The engine held a notification until working hours."""
+
+    message: str
+    until: datetime
+    kind = "held"
+
+    def entry(self) -> TimelineEntry:
+        return self._entry(field="due_at", new=self.until.isoformat(), message=self.message)
+
+
+@dataclass(frozen=True, kw_only=True)
+class Reminded(Event):
+    """The engine reminded people about an update or a role that is still missing."""
+
+    message: str
+    kind = "reminded"
+
+    def entry(self) -> TimelineEntry:
+        return self._entry(message=self.message)
+
+
+@dataclass(frozen=True, kw_only=True)
+class UpdateExpected(Event):
+    """The promise of the next update, renewed by each update."""
+
+    by: datetime
+    label: str
+    kind = "update_expected"
+
+    def entry(self) -> TimelineEntry:
+        return self._entry(
+            field="next_update_at", new=self.by.isoformat(), message=f"next update by {self.label}"
+        )

@@ -257,14 +257,20 @@ def _refuse_status(incident: Incident, target: Status) -> None:
 def change_severity(
     policy: Policy, incident: Incident, actor: Actor, now: datetime, *, severity: str, reason: str
 ) -> Change:
-    """Move to another level. A reason is always required; the same level is refused."""
+    """Move to another level. A reason is always required; the same level is refused.
+
+    A move to a more severe level asks for a new acknowledgement: the stronger response runs
+    from its first step, and only someone responding to it stops its steps.
+    """
     _require(incident, Action.CHANGE_SEVERITY, "change the severity of")
     new = policy.severity(severity).id
     why = clean_text(reason, "reason", max_len=TEXT_MAX)
     if new == incident.severity:
         raise InvalidInput(f"{incident.reference} is already {new}", field="severity")
     event = ev.SeverityChanged(at=now, actor=actor, old=incident.severity, new=new, reason=why)
-    return _touch(incident, now, severity=new), [event]
+    stronger = policy.severity(new).is_more_severe_than(policy.severity(incident.severity))
+    ack = None if stronger else incident.acknowledgement
+    return _touch(incident, now, severity=new, acknowledgement=ack), [event]
 
 
 def assign_role(

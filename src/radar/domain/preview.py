@@ -47,7 +47,8 @@ def who(policy: Policy, notify: Notify, team: Team | None) -> str:
     return f"{person.name} ({role}, {team.name})" if team else person.name
 
 
-def _notify(policy: Policy, notify: Notify, team: Team | None) -> str:
+def notify_text(policy: Policy, notify: Notify, team: Team | None) -> str:
+    """``Laura Gómez (engineering manager, Payments) is called (if that fails: sms)``."""
     if notify.target.kind is TargetKind.SLACK_CHANNEL:
         return f"{notify.target.value} is told"
     first, *fallbacks = notify.via
@@ -58,7 +59,7 @@ def _notify(policy: Policy, notify: Notify, team: Team | None) -> str:
 
 
 def _step(policy: Policy, step: Step, team: Team | None) -> str:
-    what = " and ".join(_notify(policy, n, team) for n in step.notify)
+    what = " and ".join(notify_text(policy, n, team) for n in step.notify)
     if step.after <= timedelta(0):
         return f"{what} now"
     if step.unless_acknowledged:

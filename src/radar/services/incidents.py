@@ -1,5 +1,5 @@
-"""Incident use cases. Each change is one transaction: the locked incident row, its new state and
-its timeline entries are written together or not at all."""
+"""Incident use cases. Each change is one transaction: the locked incident row, its new state, its
+timeline entries and the timers the response needs are written together or not at all."""
 
 from __future__ import annotations
 
@@ -19,6 +19,7 @@ from radar.domain.policy import Policy
 from radar.domain.roles import Role
 from radar.services.access import actor, require_write
 from radar.services.policies import PolicyService
+from radar.services.response import follow
 from radar.services.triage import suggest
 from radar.store.uow import UnitOfWorkProvider
 
@@ -60,10 +61,17 @@ def incident_id(reference: str) -> int:
 
 
 class IncidentService:
-    def __init__(self, uow: UnitOfWorkProvider, clock: Clock, policies: PolicyService) -> None:
+    def __init__(
+        self,
+        uow: UnitOfWorkProvider,
+        clock: Clock,
+        policies: PolicyService,
+        wake: Callable[[], None] = lambda: None,
+    ) -> None:
         self._uow = uow
         self._clock = clock
         self._policies = policies
+        self._wake = wake
 
     def declare(self, principal: Principal, data: Declaration, via: Via = Via.API) -> Incident:
         require_write(principal)
@@ -87,7 +95,10 @@ class IncidentService:
                 severity_reason=data.severity_reason,
             )
             stored = uow.incidents.add(incident, [e.entry() for e in events])
+            scheduled = follow(uow, running.policy, stored, events, stored.declared_at)
             uow.commit()
+        if scheduled:
+            self._wake()
         return stored
 
     @staticmethod
@@ -223,14 +234,20 @@ class IncidentService:
 
         The row lock (PostgreSQL) or the single writer (SQLite) means two people changing the
         same incident at once are applied one after the other, each to the other's result.
+        The response follows in the same transaction (``services.response.follow``).
         """
         require_write(principal)
         number = incident_id(reference)
         with self._uow(write=True) as uow:
             current = uow.incidents.get(number, for_update=True)
             policy = self._policies.current_in(uow).policy
-            changed, events = decide(policy, current, actor(principal, via), self._clock.now())
-            if events:
-                uow.incidents.save(changed, [e.entry() for e in events])
-                uow.commit()
+            now = self._clock.now()
+            changed, events = decide(policy, current, actor(principal, via), now)
+            if not events:
+                return changed
+            uow.incidents.save(changed, [e.entry() for e in events])
+            scheduled = follow(uow, policy, changed, events, now)
+            uow.commit()
+        if scheduled:
+            self._wake()
         return changed

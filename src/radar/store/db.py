@@ -9,8 +9,9 @@ rows they change (``SELECT ... FOR UPDATE``).
 
 from __future__ import annotations
 
+import logging
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
@@ -19,6 +20,7 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.pool import StaticPool
 
 WRITE_OPTION = "radar_write"
+log = logging.getLogger(__name__)
 SQLITE_MIN_POOL = 40
 
 
@@ -89,3 +91,59 @@ def _sqlite_engine(url: str, synchronous: str, pool_size: int) -> Engine:
         conn.connection.driver_connection.execute("BEGIN IMMEDIATE" if write else "BEGIN")
 
     return engine
+
+
+def listen(
+    db: Database,
+    stop: threading.Event,
+    on_notify: Callable[[], None],
+    *,
+    channel: str,
+    poll_seconds: float = 1.0,
+) -> None:
+    """Call ``on_notify`` whenever another process announces work, until ``stop`` is set.
+
+    PostgreSQL: ``LISTEN channel`` on a connection of its own, reconnecting after errors (and
+    calling ``on_notify`` then, since announcements may have been missed). SQLite has no
+    notifications: once a second, ``PRAGMA data_version`` tells whether another connection has
+    committed anything; that check reads no table and costs microseconds.
+    """
+    while not stop.is_set():
+        try:
+            if db.is_sqlite:
+                _watch_sqlite(db, stop, on_notify, poll_seconds)
+            else:
+                _listen_postgres(db, stop, on_notify, channel, poll_seconds)
+        except Exception:  # the database went away: wait, then listen again
+            log.warning("lost the wake-up connection; retrying", exc_info=True)
+            stop.wait(5 * poll_seconds)
+            on_notify()
+
+
+def _watch_sqlite(
+    db: Database, stop: threading.Event, on_notify: Callable[[], None], poll: float
+) -> None:
+    with db.engine.connect() as conn:
+        driver = conn.connection.driver_connection
+        assert driver is not None
+        seen = driver.execute("PRAGMA data_version").fetchone()
+        while not stop.wait(poll):
+            now = driver.execute("PRAGMA data_version").fetchone()
+            if now != seen:
+                seen = now
+                on_notify()
+
+
+def _listen_postgres(
+    db: Database, stop: threading.Event, on_notify: Callable[[], None], channel: str, poll: float
+) -> None:
+    import psycopg
+
+    url = db.engine.url.set(drivername="postgresql")
+    dsn = url.render_as_string(hide_password=False)
+    with psycopg.connect(dsn, autocommit=True) as conn:
+        conn.execute(f"LISTEN {channel}")
+        on_notify()  # anything announced before we listened
+        while not stop.is_set():
+            for _ in conn.notifies(timeout=poll, stop_after=1):
+                on_notify()

@@ -16,6 +16,7 @@ from sqlalchemy import (
     String,
     Text,
     TypeDecorator,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -152,3 +153,72 @@ class TimelineEntryRow(Base):
     new: Mapped[str | None] = mapped_column(Text)
     message: Mapped[str | None] = mapped_column(Text)
     visibility: Mapped[str] = mapped_column(String(20))
+
+
+class TimerRow(Base):
+    """Something the engine must do for an incident at ``due_at`` (see ``domain.escalation``)."""
+
+    __tablename__ = "timers"
+    __table_args__ = (
+        Index(
+            "ix_timers_pending_due",
+            "due_at",
+            postgresql_where=text("state = 'pending'"),
+            sqlite_where=text("state = 'pending'"),
+        ),
+        Index("ix_timers_incident_id_state", "incident_id", "state"),
+    )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    incident_id: Mapped[int] = mapped_column(ForeignKey("incidents.id"))
+    generation: Mapped[int] = mapped_column(Integer)
+    kind: Mapped[str] = mapped_column(String(20))
+    level: Mapped[str] = mapped_column(String(63))
+    step: Mapped[int] = mapped_column(Integer)
+    repeat: Mapped[int] = mapped_column(Integer)
+    until_ack: Mapped[bool] = mapped_column(Boolean)
+    due_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    planned_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    state: Mapped[str] = mapped_column(String(12))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    done_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    note: Mapped[str | None] = mapped_column(Text)
+
+
+class NotificationRow(Base):
+    """The outbox: one message to one target, written with the change that causes it.
+
+    ``key`` is the natural key (incident, generation, timer kind, level, step, repeat, target)
+    under a unique constraint, so a step can never notify the same target twice.
+    """
+
+    __tablename__ = "notifications"
+    __table_args__ = (
+        Index(
+            "ix_notifications_pending_next",
+            "next_attempt_at",
+            postgresql_where=text("state = 'pending'"),
+            sqlite_where=text("state = 'pending'"),
+        ),
+        Index("ix_notifications_incident_id_id", "incident_id", "id"),
+    )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    incident_id: Mapped[int] = mapped_column(ForeignKey("incidents.id"))
+    timer_id: Mapped[int | None] = mapped_column(ForeignKey("timers.id"))
+    key: Mapped[str] = mapped_column(String(400), unique=True)
+    target: Mapped[str] = mapped_column(String(300))
+    address: Mapped[str] = mapped_column(String(500))
+    label: Mapped[str] = mapped_column(String(300))
+    channels: Mapped[str] = mapped_column(String(100))
+    subject: Mapped[str] = mapped_column(Text)
+    body: Mapped[str] = mapped_column(Text)
+    state: Mapped[str] = mapped_column(String(12))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    next_attempt_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    attempts: Mapped[int] = mapped_column(Integer)
+    lease_owner: Mapped[str | None] = mapped_column(String(100))
+    lease_until: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    sent_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    channel: Mapped[str | None] = mapped_column(String(20))
+    last_error: Mapped[str | None] = mapped_column(Text)

@@ -10,7 +10,9 @@ from sqlalchemy.orm import Session
 from radar.store.accounts import AccountRepository
 from radar.store.db import Database
 from radar.store.incidents import IncidentRepository
+from radar.store.outbox import OutboxRepository
 from radar.store.policies import PolicyRepository
+from radar.store.timers import TimerRepository
 
 
 class UnitOfWork:
@@ -19,9 +21,17 @@ class UnitOfWork:
         self.incidents = IncidentRepository(session)
         self.accounts = AccountRepository(session)
         self.policies = PolicyRepository(session)
+        self.timers = TimerRepository(session)
+        self.outbox = OutboxRepository(session)
 
     def commit(self) -> None:
         self.session.commit()
+
+    @contextmanager
+    def savepoint(self) -> Iterator[None]:
+        """A nested transaction: an exception inside undoes only what was done inside."""
+        with self.session.begin_nested():
+            yield
 
 
 class UnitOfWorkProvider:

@@ -23,6 +23,7 @@ from radar.api.schemas.incidents import (
     SeverityPatch,
     UpdateCreate,
 )
+from radar.api.schemas.plan import NotificationOut, PlanItemOut, PlanOut
 from radar.domain.lifecycle import Status
 from radar.domain.listing import MAX_PAGE, IncidentFilter
 from radar.domain.roles import Role
@@ -162,3 +163,17 @@ def decline(
         who, incident, reason=body.reason, ticket_url=body.ticket_url, via=via
     )
     return json_response(IncidentOut.of(changed))
+
+
+@router.get("/{incident}/plan", response_model=PlanOut)
+def show_plan(incident: Ref, c: ContainerDep, who: PrincipalDep) -> Response:
+    """What the response will do next, when and why (held steps included), and what it sent."""
+    view = c.engine.plan(who, incident)
+    out = PlanOut(
+        incident=view.incident.reference,
+        severity=view.incident.severity,
+        status=view.incident.status.value,
+        pending=[PlanItemOut.of(i) for i in view.items],
+        notifications=[NotificationOut.of(n) for n in view.notifications],
+    )
+    return json_response(out)

@@ -1,0 +1,36 @@
+"""`radar worker`: the engine alone, for deployments that run API replicas with --no-worker."""
+
+from __future__ import annotations
+
+import signal
+from types import FrameType
+
+from radar.cli.context import EXIT_USAGE, fail, out, settings, setup_logging
+
+
+def worker() -> None:
+    """Fire due escalations and deliver notifications until stopped (Ctrl-C or SIGTERM).
+
+    Run as many as you like on PostgreSQL: they share the work without doing anything twice.
+    On SQLite, run one (or let `radar serve` run it in-process).
+    """
+    from radar.bootstrap import build
+    from radar.engine.worker import Worker
+
+    base = settings()
+    setup_logging(base.log_level)
+    container = build(base)
+    try:
+        if container.health.readiness().checks.get("migrations") != "ok":
+            raise fail("the database is not migrated; run `radar db upgrade` first", EXIT_USAGE)
+        engine = Worker(container.engine, container.waker, container.clock)
+
+        def stop(signum: int, _frame: FrameType | None) -> None:
+            engine.shutdown()
+
+        signal.signal(signal.SIGTERM, stop)
+        signal.signal(signal.SIGINT, stop)
+        out.print(f"Radar engine worker {engine.name} running. Press Ctrl-C to stop.")
+        engine.run()
+    finally:
+        container.close()

@@ -1,0 +1,258 @@
+"""What a due timer does: notify people, hold until working hours, remind, or upgrade. Pure.
+
+The engine calls ``fire`` with the locked incident and the policy in force, and stores the
+result in the same transaction that marks the timer done, so each timer acts exactly once.
+Everything is re-checked at the last moment: a timer for an incident resolved, acknowledged or
+moved to another level meanwhile does nothing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from radar.domain import calendar
+from radar.domain import events as ev
+from radar.domain import incident as inc
+from radar.domain.errors import InvalidInput
+from radar.domain.escalation import ENGINE, Timer, TimerKind, delay, round_length, team_calendar
+from radar.domain.incident import Incident
+from radar.domain.policy import Policy
+from radar.domain.preview import VERBS, span
+from radar.domain.response import Channel, HoursMode, Notify, Target, TargetKind
+from radar.domain.roles import Role, TeamRole
+from radar.domain.severity import Severity
+
+# The engine is "late" when it fires a timer this long after it was due.
+LATE_AFTER = timedelta(seconds=1)
+
+
+@dataclass(frozen=True)
+class Outgoing:
+    """One notification to send: a target, who it resolved to, and the channels in order."""
+
+    target: str
+    address: str
+    label: str
+    channels: tuple[Channel, ...]
+    subject: str
+    body: str
+
+
+@dataclass(frozen=True)
+class Firing:
+    """The outcome of one due timer. ``note`` says what happened in a few words."""
+
+    note: str
+    outgoing: tuple[Outgoing, ...] = ()
+    events: tuple[ev.Event, ...] = ()
+    hold_until: datetime | None = None
+    change: inc.Change | None = None
+    then: tuple[Timer, ...] = ()
+
+
+def fire(policy: Policy, incident: Incident, timer: Timer, now: datetime) -> Firing:
+    if not incident.is_open:
+        return Firing(note=f"incident {incident.status.value}")
+    if timer.level != incident.severity:
+        return Firing(note=f"severity is now {incident.severity}")
+    try:
+        sev = policy.severity(timer.level)
+    except InvalidInput:
+        return Firing(note=f"{timer.level} is no longer in the policy")
+    if timer.kind is TimerKind.UPGRADE:
+        return _upgrade(policy, incident, sev, now)
+    if timer.kind is TimerKind.STEP and timer.until_ack and incident.acknowledgement:
+        return Firing(note=f"acknowledged by {incident.acknowledgement.by}")
+    cal = team_calendar(policy, incident)
+    if sev.response.hours is not HoursMode.ALWAYS and not calendar.is_working(cal, now):
+        return _hold(cal, timer, sev, now)
+    handlers = {
+        TimerKind.STEP: _step,
+        TimerKind.UPDATE_DUE: _update_due,
+        TimerKind.UPDATE_OVERDUE: _update_overdue,
+        TimerKind.ROLES_MISSING: _roles_missing,
+    }
+    return handlers[timer.kind](policy, incident, sev, timer, now)
+
+
+def describe(timer: Timer, sev_name: str) -> str:
+    """``step 2 of Sev2 - Major``, ``update reminder``: what a timer is, for people."""
+    if timer.kind is TimerKind.STEP:
+        rnd = f", repeat {timer.repeat}" if timer.repeat else ""
+        return f"step {timer.step + 1} of {sev_name}{rnd}"
+    return {
+        TimerKind.UPGRADE: f"upgrade of {sev_name}",
+        TimerKind.UPDATE_DUE: "update reminder",
+        TimerKind.UPDATE_OVERDUE: "overdue-update reminder",
+        TimerKind.ROLES_MISSING: "missing-roles reminder",
+    }[timer.kind]
+
+
+def _sentence(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def late_note(timer: Timer, now: datetime) -> str:
+    late = now - timer.due_at
+    if late < LATE_AFTER:
+        return ""
+    seconds = int(late.total_seconds())
+    text = span(timedelta(seconds=seconds - seconds % 60)) if seconds >= 120 else f"{seconds}s"
+    return f" (late by {text})"
+
+
+def _hold(cal: calendar.Calendar, timer: Timer, sev: Severity, now: datetime) -> Firing:
+    until = calendar.next_working_start(cal, now)
+    what = describe(timer, sev.name)
+    if until is None:
+        return Firing(note=f"{what} dropped: calendar {cal.id} never opens")
+    label = calendar.local_label(cal, until)
+    message = f"{_sentence(what)} held until {label}: outside working hours ({cal.id})"
+    return Firing(
+        note="held",
+        hold_until=until,
+        events=(ev.Held(at=now, actor=ENGINE, message=message, until=until),),
+    )
+
+
+def _upgrade(policy: Policy, incident: Incident, sev: Severity, now: datetime) -> Firing:
+    assert sev.upgrade is not None  # only planned for levels that upgrade
+    counted = " of working time" if sev.upgrade.counting.value == "working_time" else ""
+    reason = f"unresolved after {span(sev.upgrade.after)}{counted}, the limit for {sev.name}"
+    target = policy.severity(sev.upgrade.to)
+    if not target.is_more_severe_than(sev):
+        return Firing(note=f"{sev.id} is already the top level it can reach")
+    change = inc.change_severity(policy, incident, ENGINE, now, severity=target.id, reason=reason)
+    return Firing(note=f"upgraded to {target.id}", change=change)
+
+
+def _step(policy: Policy, incident: Incident, sev: Severity, timer: Timer, now: datetime) -> Firing:
+    try:
+        step = sev.response.steps[timer.step]
+    except IndexError:
+        return Firing(note=f"step {timer.step + 1} is no longer in the policy")
+    waited = round_length(sev.response.steps) * timer.repeat + step.after
+    if waited == timedelta(0):
+        why = "the incident was declared"
+    elif timer.until_ack:
+        why = f"nobody has responded after {span(waited)}"
+    else:
+        why = f"{span(waited)} after the start"
+    reason = f"{_sentence(describe(timer, sev.name))}: {why}"
+    return _notify(policy, incident, sev, timer, now, step.notify, reason)
+
+
+def _update_due(
+    policy: Policy, incident: Incident, sev: Severity, timer: Timer, now: datetime
+) -> Firing:
+    lead = _first_holder(incident, (Role.COMMUNICATIONS_LEAD, Role.COMMANDER, Role.DEPUTY))
+    targets = [
+        Notify(
+            lead or Target(TargetKind.TEAM_ROLE, TeamRole.ENGINEERING_MANAGER.value),
+            (Channel.SLACK,),
+        )
+    ]
+    every = span(sev.updates_every) if sev.updates_every else "?"
+    reason = f"An update is due: {sev.name} expects one every {every}"
+    firing = _notify(policy, incident, sev, timer, now, tuple(targets), reason, ev.Reminded)
+    overdue = delay(
+        team_calendar(policy, incident), sev.response.hours, now, sev.updates_every or timedelta(0)
+    )
+    if overdue is None:
+        return firing
+    then = Timer(TimerKind.UPDATE_OVERDUE, sev.id, overdue, until_ack=False, planned_at=overdue)
+    return Firing(note=firing.note, outgoing=firing.outgoing, events=firing.events, then=(then,))
+
+
+def _update_overdue(
+    policy: Policy, incident: Incident, sev: Severity, timer: Timer, now: datetime
+) -> Firing:
+    targets: list[Target] = []
+    lead = _first_holder(incident, (Role.COMMUNICATIONS_LEAD,))
+    boss = _first_holder(incident, (Role.COMMANDER, Role.DEPUTY))
+    targets += [t for t in (lead, boss) if t is not None]
+    if boss is None:
+        targets.append(Target(TargetKind.TEAM_ROLE, TeamRole.ENGINEERING_MANAGER.value))
+    since = span(now - incident.updated_at) if now > incident.updated_at else "a while"
+    reason = f"An update is overdue: nothing posted for {since}"
+    notes = tuple(Notify(t, (Channel.SLACK,)) for t in targets)
+    return _notify(policy, incident, sev, timer, now, notes, reason, ev.Reminded)
+
+
+def _roles_missing(
+    policy: Policy, incident: Incident, sev: Severity, timer: Timer, now: datetime
+) -> Firing:
+    missing = [r.value.replace("_", " ") for r in sev.required_roles if r not in incident.roles]
+    if not missing:
+        return Firing(note="required roles assigned")
+    targets = [Target(TargetKind.TEAM_ROLE, TeamRole.ENGINEERING_MANAGER.value)]
+    reporter = policy.person(incident.reporter)
+    if reporter is not None:
+        targets.insert(0, Target(TargetKind.PERSON, reporter.id))
+    reason = f"{sev.name} needs {', '.join(missing)}; nobody is assigned yet"
+    notes = tuple(Notify(t, (Channel.SLACK,)) for t in targets)
+    return _notify(policy, incident, sev, timer, now, notes, reason, ev.Reminded)
+
+
+def _first_holder(incident: Incident, roles: tuple[Role, ...]) -> Target | None:
+    for role in roles:
+        if role in incident.roles:
+            return Target(TargetKind.INCIDENT_ROLE, role.value)
+    return None
+
+
+def resolve(policy: Policy, incident: Incident, target: Target) -> tuple[str, str] | None:
+    """Who ``target`` means for this incident now: (address, label), or None if nobody."""
+    if target.kind in (TargetKind.SLACK_CHANNEL, TargetKind.EMAIL, TargetKind.WEBHOOK):
+        return target.value, target.value
+    if target.kind is TargetKind.PERSON:
+        person = policy.person(target.value)
+        return target.value, person.name if person else target.value
+    role_name = target.value.replace("_", " ")
+    if target.kind is TargetKind.INCIDENT_ROLE:
+        holder = incident.roles.get(Role(target.value))
+        if holder is None:
+            return None
+        person = policy.person(holder)
+        return holder, f"{person.name if person else holder} ({role_name})"
+    team = policy.owner_of(incident.service)
+    holder_id = team.roles.get(TeamRole(target.value)) if team else None
+    if team is None or holder_id is None:
+        return None
+    person = policy.person(holder_id)
+    return holder_id, f"{person.name if person else holder_id} ({role_name}, {team.name})"
+
+
+def _notify(
+    policy: Policy,
+    incident: Incident,
+    sev: Severity,
+    timer: Timer,
+    now: datetime,
+    notify: tuple[Notify, ...],
+    reason: str,
+    event: type[ev.Escalated] | type[ev.Reminded] = ev.Escalated,
+) -> Firing:
+    subject = f"{incident.reference} · {sev.name} · {incident.title}"
+    outgoing, told, missed = [], [], []
+    for n in notify:
+        found = resolve(policy, incident, n.target)
+        if found is None:
+            missed.append(str(n.target))
+            continue
+        address, label = found
+        outgoing.append(Outgoing(str(n.target), address, label, n.via, subject, reason))
+        told.append(
+            f"{label} {VERBS[n.via[0]]}"
+            if n.target.kind is not TargetKind.SLACK_CHANNEL
+            else f"{label} told"
+        )
+    parts = [reason, "; ".join(told) if told else "nobody could be told"]
+    if missed:
+        parts.append("nobody holds " + ", ".join(missed))
+    message = ". ".join(parts) + late_note(timer, now)
+    note = "notified" if outgoing else "nobody to notify"
+    return Firing(
+        note=note, outgoing=tuple(outgoing), events=(event(at=now, actor=ENGINE, message=message),)
+    )

@@ -1,0 +1,53 @@
+"""A notification in the outbox: one message to one target, and what became of it.
+
+Delivery is at least once: a worker leases a notification, sends it, then records the result.
+A worker that dies between sending and recording leaves the lease to expire and another worker
+sends again, with the same ``key`` so receivers can tell a repeat from a new message.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from enum import StrEnum
+
+from radar.domain.response import Channel
+
+MAX_ATTEMPTS = 8
+FIRST_RETRY = timedelta(seconds=30)
+LAST_RETRY = timedelta(minutes=10)
+
+
+class DeliveryState(StrEnum):
+    PENDING = "pending"
+    SENT = "sent"
+    FAILED = "failed"
+
+
+@dataclass(frozen=True)
+class Notification:
+    id: int
+    incident_id: int
+    key: str
+    target: str
+    address: str
+    label: str
+    channels: tuple[Channel, ...]
+    subject: str
+    body: str
+    state: DeliveryState
+    created_at: datetime
+    next_attempt_at: datetime
+    attempts: int = 0
+    sent_at: datetime | None = None
+    channel: str | None = None
+    last_error: str | None = None
+
+
+def retry_at(attempts: int, now: datetime) -> datetime | None:
+    """When to try again after ``attempts`` failed tries: 30 s, doubling, at most 10 minutes
+    apart; None once ``MAX_ATTEMPTS`` are spent."""
+    if attempts >= MAX_ATTEMPTS:
+        return None
+    wait: timedelta = min(FIRST_RETRY * 2 ** max(attempts - 1, 0), LAST_RETRY)
+    return now + wait

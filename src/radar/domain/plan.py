@@ -1,0 +1,88 @@
+"""The plan in words: what each pending timer will do, when, and whether working hours hold it.
+
+``GET /incidents/{id}/plan`` and ``radar incident plan`` show these items; the timeline shows
+what actually happened.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from radar.domain import calendar
+from radar.domain.errors import InvalidInput
+from radar.domain.escalation import Timer, TimerKind, team_calendar
+from radar.domain.firing import describe
+from radar.domain.incident import Incident
+from radar.domain.policy import Policy
+from radar.domain.preview import notify_text
+from radar.domain.response import HoursMode
+from radar.domain.severity import Severity
+
+
+@dataclass(frozen=True)
+class PlanItem:
+    timer: Timer
+    what: str
+    action: str
+    condition: str | None
+    runs_at: datetime
+    held: str | None
+
+
+def items(policy: Policy, incident: Incident, timers: Sequence[Timer]) -> list[PlanItem]:
+    """One item per pending timer, in the order they will run."""
+    out = [_item(policy, incident, t) for t in timers]
+    return sorted(out, key=lambda i: (i.runs_at, i.timer.id or 0))
+
+
+def _item(policy: Policy, incident: Incident, timer: Timer) -> PlanItem:
+    try:
+        sev = policy.severity(timer.level)
+    except InvalidInput:
+        return PlanItem(
+            timer, timer.kind.value, "nothing: the level left the policy", None, timer.due_at, None
+        )
+    cal = team_calendar(policy, incident)
+    runs_at, held = timer.due_at, None
+    if timer.held:
+        held = f"held until {calendar.local_label(cal, timer.due_at)}: outside working hours"
+    elif timer.kind is not TimerKind.UPGRADE and sev.response.hours is not HoursMode.ALWAYS:
+        opens = calendar.next_working_start(cal, timer.due_at)
+        if opens is None:
+            held = f"never: calendar {cal.id} never opens"
+        elif opens > timer.due_at:
+            runs_at = opens
+            held = f"held until {calendar.local_label(cal, opens)}: outside working hours"
+    action, condition = _action(policy, incident, sev, timer)
+    return PlanItem(timer, describe(timer, sev.name), action, condition, runs_at, held)
+
+
+def _action(
+    policy: Policy, incident: Incident, sev: Severity, timer: Timer
+) -> tuple[str, str | None]:
+    team = policy.owner_of(incident.service)
+    if timer.kind is TimerKind.STEP:
+        steps = sev.response.steps
+        if timer.step >= len(steps):
+            return "nothing: the step left the policy", None
+        text = " and ".join(notify_text(policy, n, team) for n in steps[timer.step].notify)
+        return text, "unless someone acknowledges first" if timer.until_ack else None
+    if timer.kind is TimerKind.UPGRADE and sev.upgrade is not None:
+        return f"becomes {policy.severity(sev.upgrade.to).name}", "unless resolved first"
+    return {
+        TimerKind.UPDATE_DUE: (
+            "the communications lead is reminded to post an update",
+            "unless an update is posted first",
+        ),
+        TimerKind.UPDATE_OVERDUE: (
+            "the communications lead and the commander are told the update is overdue",
+            "unless an update is posted first",
+        ),
+        TimerKind.ROLES_MISSING: (
+            "the reporter and the engineering manager are asked to assign "
+            + ", ".join(r.value.replace("_", " ") for r in sev.required_roles),
+            "unless the roles are assigned first",
+        ),
+    }.get(timer.kind, ("nothing", None))

@@ -1,0 +1,1 @@
+"""The background entry point: the worker loop that fires timers and delivers notifications."""

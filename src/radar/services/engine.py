@@ -1,0 +1,184 @@
+"""The engine's use cases: fire due timers, deliver the outbox, and show the plan.
+
+Firing is exactly once: a due timer is handled in one transaction that locks its incident,
+records what it did (notifications queued, timeline entries, the next timers) and marks it done.
+A worker killed half-way leaves the transaction uncommitted and the timer due.
+
+Delivery is at least once: notifications are leased, sent outside any transaction, and marked
+sent afterwards; a worker killed in between lets the lease lapse and the next worker sends again.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from radar.clock import Clock
+from radar.domain import firing, plan
+from radar.domain.access import Principal
+from radar.domain.escalation import Timer, TimerKind
+from radar.domain.events import TimelineEntry
+from radar.domain.firing import Outgoing
+from radar.domain.incident import Incident
+from radar.domain.notification import Notification, retry_at
+from radar.domain.policy import Policy
+from radar.notify.base import DeliveryError, Notifier
+from radar.services.incidents import incident_id
+from radar.services.policies import PolicyService
+from radar.services.response import follow
+from radar.store import db as store_db
+from radar.store.timers import WAKE_CHANNEL
+from radar.store.uow import UnitOfWork, UnitOfWorkProvider
+
+log = logging.getLogger(__name__)
+LEASE = timedelta(seconds=60)
+RETRY_FAILED_TIMER = timedelta(minutes=1)
+
+
+@dataclass(frozen=True)
+class PlanView:
+    incident: Incident
+    items: list[plan.PlanItem]
+    notifications: list[Notification]
+
+
+class EngineService:
+    def __init__(
+        self,
+        uow: UnitOfWorkProvider,
+        clock: Clock,
+        policies: PolicyService,
+        notifier: Notifier,
+        wake: Callable[[], None] = lambda: None,
+    ) -> None:
+        self._uow = uow
+        self._clock = clock
+        self._policies = policies
+        self._notifier = notifier
+        self._wake = wake
+
+    def fire_due(self, limit: int = 50) -> int:
+        """Fire the timers due now on up to ``limit`` incidents; the number of timers fired."""
+        now = self._clock.now()
+        fired = 0
+        with self._uow(write=True) as uow:
+            ids = uow.timers.due_incidents(now, limit)
+            if not ids:
+                return 0
+            policy = self._policies.current_in(uow).policy
+            for number in ids:
+                try:
+                    with uow.savepoint():
+                        fired += self._fire_incident(uow, policy, number, now)
+                except Exception as exc:
+                    log.exception("firing the timers of INC-%s failed; retrying later", number)
+                    note = f"failed: {type(exc).__name__}: {exc}"
+                    uow.timers.postpone(number, now, now + RETRY_FAILED_TIMER, note)
+            uow.commit()
+        return fired
+
+    def _fire_incident(self, uow: UnitOfWork, policy: Policy, number: int, now: datetime) -> int:
+        incident = uow.incidents.get(number, for_update=True)
+        timers = uow.timers.due_of(number, now)
+        for count, timer in enumerate(timers, start=1):
+            changed = self._fire(uow, policy, incident, timer, now)
+            if changed is not None:
+                # The incident moved on (an upgrade): its other timers are re-read next pass.
+                return count
+        return len(timers)
+
+    def _fire(
+        self, uow: UnitOfWork, policy: Policy, incident: Incident, timer: Timer, now: datetime
+    ) -> Incident | None:
+        assert incident.id is not None
+        assert timer.id is not None
+        result = firing.fire(policy, incident, timer, now)
+        entries: list[TimelineEntry] = [e.entry() for e in result.events]
+        if result.hold_until is not None:
+            uow.timers.hold(timer.id, result.hold_until)
+            uow.incidents.append(incident.id, entries)
+            return None
+        keyed = [(_key(incident.id, timer, o), o) for o in result.outgoing]
+        uow.outbox.add(incident.id, timer.id, keyed, now)
+        uow.timers.add(incident.id, result.then, timer.generation, now)
+        uow.timers.finish(timer.id, now, result.note + firing.late_note(timer, now))
+        if result.change is None:
+            uow.incidents.append(incident.id, entries)
+            return None
+        changed, events = result.change
+        uow.incidents.save(changed, entries + [e.entry() for e in events])
+        follow(uow, policy, changed, events, now)
+        return changed
+
+    def deliver_due(self, owner: str, limit: int = 50) -> int:
+        """Send up to ``limit`` due notifications; the number attempted."""
+        now = self._clock.now()
+        with self._uow(write=True) as uow:
+            leased = uow.outbox.lease(now, owner, now + LEASE, limit)
+            uow.commit()
+        if not leased:
+            return 0
+        outcomes = [(n, *self._send(n)) for n in leased]
+        done = self._clock.now()
+        with self._uow(write=True) as uow:
+            for n, channel, error in outcomes:
+                if error is None:
+                    uow.outbox.sent(n.id, owner, channel, done)
+                    continue
+                again = retry_at(n.attempts, done) if error.retryable else None
+                uow.outbox.failed(n.id, owner, error.message, again, done)
+                if again is None:
+                    uow.incidents.append(n.incident_id, [_gave_up(n, error, done)])
+            uow.commit()
+        return len(leased)
+
+    def _send(self, n: Notification) -> tuple[str, DeliveryError | None]:
+        try:
+            return self._notifier.deliver(n), None
+        except DeliveryError as exc:
+            log.warning("notification %s to %s failed: %s", n.key, n.label, exc.message)
+            return "", exc
+        except Exception as exc:  # a bug in a channel must not stop the others
+            log.exception("notification %s to %s failed", n.key, n.label)
+            return "", DeliveryError(f"{type(exc).__name__}: {exc}")
+
+    def next_due(self) -> datetime | None:
+        """When the engine next has something to do, if ever."""
+        with self._uow() as uow:
+            times = [t for t in (uow.timers.next_due(), uow.outbox.next_due()) if t is not None]
+        return min(times) if times else None
+
+    def listen(self, stop: threading.Event, on_wake: Callable[[], None]) -> None:
+        """Block until ``stop``, calling ``on_wake`` when another process schedules work."""
+        store_db.listen(self._uow.db, stop, on_wake, channel=WAKE_CHANNEL)
+
+    def plan(self, principal: Principal, reference: str) -> PlanView:
+        number = incident_id(reference)
+        with self._uow() as uow:
+            incident = uow.incidents.get(number)
+            timers = uow.timers.pending(number)
+            sent = uow.outbox.of_incident(number)
+            policy = self._policies.current_in(uow).policy
+        return PlanView(incident, plan.items(policy, incident, timers), sent)
+
+
+def _key(incident: int, timer: Timer, o: Outgoing) -> str:
+    """The natural key: a step notifies each target once per generation, level and round."""
+    if timer.kind is TimerKind.STEP:
+        where = f"{timer.generation}:step:{timer.level}:{timer.step}:{timer.repeat}"
+        return f"{incident}:{where}:{o.target}"
+    return f"{incident}:timer-{timer.id}:{o.target}"
+
+
+def _gave_up(n: Notification, error: DeliveryError, now: datetime) -> TimelineEntry:
+    return TimelineEntry(
+        at=now,
+        kind="delivery_failed",
+        actor="Radar",
+        via="engine",
+        message=f"Could not reach {n.label} ({n.target}) after {n.attempts} attempts: "
+        f"{error.message}",
+    )

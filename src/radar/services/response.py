@@ -1,0 +1,41 @@
+"""The response follows every change: in the change's own transaction, the timers it implies
+are cancelled or scheduled and the engine's notes join the timeline (see ``domain.escalation``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from radar.domain import escalation
+from radar.domain import events as ev
+from radar.domain.incident import Incident
+from radar.domain.policy import Policy
+from radar.store.uow import UnitOfWork
+
+
+def follow(
+    uow: UnitOfWork, policy: Policy, incident: Incident, events: Sequence[ev.Event], now: datetime
+) -> bool:
+    """Make the stored timers follow ``events``; True when new timers were scheduled.
+
+    The caller holds the incident's lock (or has just created it) and commits.
+    """
+    assert incident.id is not None
+    reaction = escalation.react(policy, incident, events, now)
+    if not reaction.changes_timers:
+        return False
+    generation = uow.timers.generation(incident.id) + int(reaction.restart)
+    if reaction.cancel:
+        uow.timers.cancel(
+            incident.id,
+            reaction.cancel,
+            now=now,
+            note=f"cancelled: {reaction.reason}",
+            until_ack_only=reaction.cancel_until_ack_only,
+        )
+    uow.timers.add(incident.id, reaction.schedule, generation, now)
+    uow.incidents.append(incident.id, [e.entry() for e in reaction.events])
+    if reaction.schedule:
+        uow.timers.announce()
+    return bool(reaction.schedule)
