@@ -61,7 +61,14 @@ def build(settings: Settings, *, clock: Clock | None = None) -> Container:
         accounts=AccountService(uow, clock, timedelta(seconds=settings.token_cache_seconds)),
         health=HealthService(db, uow),
         triage=TriageService(policies),
-        engine=EngineService(uow, clock, policies, _notifier(settings), waker.wake),
+        engine=EngineService(
+            uow,
+            clock,
+            policies,
+            _notifier(settings),
+            waker.wake,
+            lease=timedelta(seconds=settings.notify_lease_seconds),
+        ),
         waker=waker,
     )
 

@@ -68,6 +68,14 @@ class Settings(BaseSettings):
         "it: for drills, tests and benchmarks. Empty: notifications go to the log until real "
         "channels are configured.",
     )
+    notify_lease_seconds: float = Field(
+        30.0,
+        ge=1,
+        le=600,
+        description="How long a worker holds a notification it is sending. If the worker dies "
+        "meanwhile, another sends it once this time has passed: keep it above the slowest "
+        "channel's timeout, and short, since it delays that notification.",
+    )
     admin_username: str = Field(
         "admin", description="Name of the first admin account `radar user bootstrap-admin` creates."
     )

@@ -157,6 +157,27 @@ def show(incident: Ref, as_json: Json = False) -> None:
 
 
 @app.command()
+def plan(incident: Ref, as_json: Json = False) -> None:
+    """What the response will do next, when and why (held steps included)."""
+    with client() as api:
+        data = api.call("GET", f"/api/v1/incidents/{incident}/plan")
+    if as_json:
+        print(json.dumps(data, indent=2))
+        return
+    out.print(f"{data['incident']} [{data['severity']}] {data['status']}", markup=False)
+    if not data["pending"]:
+        out.print("Nothing pending: the response has nothing left to do.")
+    table = Table("When", "What", "Action", "Unless / held")
+    for i in data["pending"]:
+        note = " ".join(x for x in (i["condition"], i["held"]) if x)
+        table.add_row(_when(i["runs_at"]), i["what"], i["action"], note)
+    if data["pending"]:
+        out.print(table)
+    sent = sum(1 for n in data["notifications"] if n["state"] == "sent")
+    out.print(f"{len(data['notifications'])} notification(s) queued so far, {sent} sent.")
+
+
+@app.command()
 def ack(incident: Ref, as_json: Json = False) -> None:
     """Acknowledge: you are responding."""
     _call("POST", f"/api/v1/incidents/{incident}/acknowledge", as_json)

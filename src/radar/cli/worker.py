@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import signal
+import threading
 from types import FrameType
 
 from radar.cli.context import EXIT_USAGE, fail, out, settings, setup_logging
@@ -17,19 +18,24 @@ def worker() -> None:
     from radar.bootstrap import build
     from radar.engine.worker import Worker
 
+    stopping = threading.Event()
+    waker = None
+
+    def stop(signum: int, _frame: FrameType | None) -> None:
+        stopping.set()  # a stop asked for while starting up is kept, and honoured at once
+        if waker is not None:
+            waker.wake()
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
     base = settings()
     setup_logging(base.log_level)
     container = build(base)
+    waker = container.waker
     try:
         if container.health.readiness().checks.get("migrations") != "ok":
             raise fail("the database is not migrated; run `radar db upgrade` first", EXIT_USAGE)
-        engine = Worker(container.engine, container.waker, container.clock)
-
-        def stop(signum: int, _frame: FrameType | None) -> None:
-            engine.shutdown()
-
-        signal.signal(signal.SIGTERM, stop)
-        signal.signal(signal.SIGINT, stop)
+        engine = Worker(container.engine, container.waker, container.clock, stop=stopping)
         out.print(f"Radar engine worker {engine.name} running. Press Ctrl-C to stop.")
         engine.run()
     finally:

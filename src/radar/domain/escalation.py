@@ -149,11 +149,15 @@ def upgrade_timer(sev: Severity, cal: Calendar, start: datetime) -> Timer | None
 
 
 def update_timer(sev: Severity, cal: Calendar, start: datetime) -> Timer | None:
-    """The next update is due ``updates.every`` after ``start`` (working time when the level
-    runs in working hours only)."""
+    """The next update is due ``updates.every`` after ``start``. A level that waits for working
+    hours (``defer``, ``working_hours_only``) counts working time: nobody owes an update at 3 a.m.
+    on an incident that waits for the morning."""
     if sev.updates_every is None:
         return None
-    due = delay(cal, sev.response.hours, start, sev.updates_every)
+    if sev.response.hours is HoursMode.ALWAYS:
+        due: datetime | None = start + sev.updates_every
+    else:
+        due = calendar.add_working_time(cal, start, sev.updates_every)
     return Timer(TimerKind.UPDATE_DUE, sev.id, due, planned_at=due) if due else None
 
 

@@ -8,14 +8,21 @@ moved to another level meanwhile does nothing.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from radar.domain import calendar
 from radar.domain import events as ev
 from radar.domain import incident as inc
 from radar.domain.errors import InvalidInput
-from radar.domain.escalation import ENGINE, Timer, TimerKind, delay, round_length, team_calendar
+from radar.domain.escalation import (
+    ENGINE,
+    Timer,
+    TimerKind,
+    round_length,
+    team_calendar,
+    update_timer,
+)
 from radar.domain.incident import Incident
 from radar.domain.policy import Policy
 from radar.domain.preview import VERBS, span
@@ -156,13 +163,7 @@ def _update_due(
     every = span(sev.updates_every) if sev.updates_every else "?"
     reason = f"An update is due: {sev.name} expects one every {every}"
     firing = _notify(policy, incident, sev, timer, now, tuple(targets), reason, ev.Reminded)
-    overdue = delay(
-        team_calendar(policy, incident), sev.response.hours, now, sev.updates_every or timedelta(0)
-    )
-    if overdue is None:
-        return firing
-    then = Timer(TimerKind.UPDATE_OVERDUE, sev.id, overdue, until_ack=False, planned_at=overdue)
-    return Firing(note=firing.note, outgoing=firing.outgoing, events=firing.events, then=(then,))
+    return _with_next(firing, policy, incident, sev, now, TimerKind.UPDATE_OVERDUE)
 
 
 def _update_overdue(
@@ -174,10 +175,26 @@ def _update_overdue(
     targets += [t for t in (lead, boss) if t is not None]
     if boss is None:
         targets.append(Target(TargetKind.TEAM_ROLE, TeamRole.ENGINEERING_MANAGER.value))
-    since = span(now - incident.updated_at) if now > incident.updated_at else "a while"
-    reason = f"An update is overdue: nothing posted for {since}"
+    every = span(sev.updates_every) if sev.updates_every else "?"
+    reason = f"An update is overdue: {sev.name} expects one every {every}"
     notes = tuple(Notify(t, (Channel.SLACK,)) for t in targets)
-    return _notify(policy, incident, sev, timer, now, notes, reason, ev.Reminded)
+    firing = _notify(policy, incident, sev, timer, now, notes, reason, ev.Reminded)
+    # Keep asking, one interval apart, until someone posts an update.
+    return _with_next(firing, policy, incident, sev, now, TimerKind.UPDATE_OVERDUE)
+
+
+def _with_next(
+    firing: Firing,
+    policy: Policy,
+    incident: Incident,
+    sev: Severity,
+    now: datetime,
+    kind: TimerKind,
+) -> Firing:
+    again = update_timer(sev, team_calendar(policy, incident), now)
+    if again is None:
+        return firing
+    return replace(firing, then=(replace(again, kind=kind),))
 
 
 def _roles_missing(

@@ -34,7 +34,7 @@ from radar.store.timers import WAKE_CHANNEL
 from radar.store.uow import UnitOfWork, UnitOfWorkProvider
 
 log = logging.getLogger(__name__)
-LEASE = timedelta(seconds=60)
+LEASE = timedelta(seconds=30)
 RETRY_FAILED_TIMER = timedelta(minutes=1)
 
 
@@ -53,12 +53,14 @@ class EngineService:
         policies: PolicyService,
         notifier: Notifier,
         wake: Callable[[], None] = lambda: None,
+        lease: timedelta = LEASE,
     ) -> None:
         self._uow = uow
         self._clock = clock
         self._policies = policies
         self._notifier = notifier
         self._wake = wake
+        self._lease = lease
 
     def fire_due(self, limit: int = 50) -> int:
         """Fire the timers due now on up to ``limit`` incidents; the number of timers fired."""
@@ -117,23 +119,29 @@ class EngineService:
         """Send up to ``limit`` due notifications; the number attempted."""
         now = self._clock.now()
         with self._uow(write=True) as uow:
-            leased = uow.outbox.lease(now, owner, now + LEASE, limit)
+            leased = uow.outbox.lease(now, owner, now + self._lease, limit)
             uow.commit()
         if not leased:
             return 0
-        outcomes = [(n, *self._send(n)) for n in leased]
+        for n in leased:
+            channel, error = self._send(n)
+            # Recorded one by one: a worker killed now resends at most this one notification.
+            self._record(owner, n, channel, error)
+        return len(leased)
+
+    def _record(
+        self, owner: str, n: Notification, channel: str, error: DeliveryError | None
+    ) -> None:
         done = self._clock.now()
         with self._uow(write=True) as uow:
-            for n, channel, error in outcomes:
-                if error is None:
-                    uow.outbox.sent(n.id, owner, channel, done)
-                    continue
+            if error is None:
+                uow.outbox.sent(n.id, owner, channel, done)
+            else:
                 again = retry_at(n.attempts, done) if error.retryable else None
                 uow.outbox.failed(n.id, owner, error.message, again, done)
                 if again is None:
                     uow.incidents.append(n.incident_id, [_gave_up(n, error, done)])
             uow.commit()
-        return len(leased)
 
     def _send(self, n: Notification) -> tuple[str, DeliveryError | None]:
         try:
