@@ -129,3 +129,54 @@ def test_schema_to_an_unwritable_place_is_one_line(tmp_path: Path) -> None:
     code, _, err = radar("policy", "schema", "--output", str(tmp_path / "no" / "such" / "dir.json"))
     assert code == 2
     assert "cannot write" in err
+
+
+def test_simulate_shows_a_sev3_at_night_waiting_for_monday() -> None:
+    code, out, _ = radar(
+        "policy", "simulate", str(EXAMPLE_POLICY), "--severity", "sev3", "--service", "checkout",
+        "--at", "2026-11-27 23:10", "--resolve-after", "14h",
+    )  # fmt: skip
+    assert code == 0
+    assert "declared Fri 27 Nov 23:10 Europe/Madrid" in out
+    assert "Step 1 of Sev3 - Minor held until Mon 09:00 Europe/Madrid" in out
+    assert "0 notification(s) would be sent." in out
+
+
+def test_simulate_shows_the_sev2_call_after_10_minutes_and_the_upgrade() -> None:
+    code, out, _ = radar(
+        "policy", "simulate", str(EXAMPLE_POLICY), "--severity", "sev2", "--service", "checkout",
+        "--at", "2026-11-27 23:10", "--ack-after", "25m",
+    )  # fmt: skip
+    assert code == 0
+    lines = out.splitlines()
+    call = next(
+        line for line in lines if "Laura Gómez (engineering manager, Payments) called" in line
+    )
+    assert "Fri 27 Nov 23:20" in call
+    assert any("severity sev2 → sev1" in line and "Sat 28 Nov 03:10" in line for line in lines)
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--at", "tomorrow"], "--at: 'tomorrow' is not a time"),
+        (["--ack-after", "soon"], "--ack-after: 'soon' is not a duration"),
+        (["--service", "nope"], "service: unknown service 'nope'"),
+        (["--severity", "sev9"], "severity: unknown severity 'sev9'"),
+    ],
+)
+def test_simulate_refuses_bad_input_in_one_line(args: list[str], message: str) -> None:
+    base = {"--service": "checkout", "--severity": "sev2", "--at": "2026-11-27 23:10"}
+    for flag, value in zip(args[::2], args[1::2], strict=True):
+        base[flag] = value
+    flat = [x for pair in base.items() for x in pair]
+    code, _, err = radar("policy", "simulate", str(EXAMPLE_POLICY), *flat)
+    assert code == 2
+    assert message in err
+    assert len(err.strip().splitlines()) == 1
+
+
+def test_worker_refuses_an_unmigrated_database(fresh_db: Path) -> None:
+    code, _, err = radar("worker")
+    assert code == 2
+    assert "radar db upgrade" in err

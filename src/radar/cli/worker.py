@@ -26,17 +26,20 @@ def worker() -> None:
         if waker is not None:
             waker.wake()
 
-    signal.signal(signal.SIGTERM, stop)
-    signal.signal(signal.SIGINT, stop)
-    base = settings()
-    setup_logging(base.log_level)
-    container = build(base)
-    waker = container.waker
+    previous = {s: signal.signal(s, stop) for s in (signal.SIGTERM, signal.SIGINT)}
     try:
-        if container.health.readiness().checks.get("migrations") != "ok":
-            raise fail("the database is not migrated; run `radar db upgrade` first", EXIT_USAGE)
-        engine = Worker(container.engine, container.waker, container.clock, stop=stopping)
-        out.print(f"Radar engine worker {engine.name} running. Press Ctrl-C to stop.")
-        engine.run()
+        base = settings()
+        setup_logging(base.log_level)
+        container = build(base)
+        waker = container.waker
+        try:
+            if container.health.readiness().checks.get("migrations") != "ok":
+                raise fail("the database is not migrated; run `radar db upgrade` first", EXIT_USAGE)
+            engine = Worker(container.engine, container.waker, container.clock, stop=stopping)
+            out.print(f"Radar engine worker {engine.name} running. Press Ctrl-C to stop.")
+            engine.run()
+        finally:
+            container.close()
     finally:
-        container.close()
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)

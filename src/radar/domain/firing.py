@@ -241,6 +241,14 @@ def resolve(policy: Policy, incident: Incident, target: Target) -> tuple[str, st
     return holder_id, f"{person.name if person else holder_id} ({role_name}, {team.name})"
 
 
+def _subject(incident: Incident, sev: Severity) -> str:
+    """What the message is about. A restricted incident's title stays inside Radar: messages
+    go to channels and phones that people outside the incident may see."""
+    title = "restricted incident, details in Radar" if incident.restricted else incident.title
+    drill = "[DRILL] " if incident.drill else ""
+    return f"{drill}{incident.reference} · {sev.name} · {title}"
+
+
 def _notify(
     policy: Policy,
     incident: Incident,
@@ -251,7 +259,7 @@ def _notify(
     reason: str,
     event: type[ev.Escalated] | type[ev.Reminded] = ev.Escalated,
 ) -> Firing:
-    subject = f"{incident.reference} · {sev.name} · {incident.title}"
+    subject = _subject(incident, sev)
     outgoing, told, missed = [], [], []
     for n in notify:
         found = resolve(policy, incident, n.target)

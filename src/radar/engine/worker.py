@@ -20,6 +20,7 @@ log = logging.getLogger(__name__)
 BATCH = 50
 MAX_SLEEP = 60.0
 MAX_BACKOFF = 30.0
+IDLE_RETRY = 0.05
 
 
 def worker_name() -> str:
@@ -45,7 +46,7 @@ class Worker:
         failures = 0
         while not self.stop.is_set():
             try:
-                busy = self.run_once()
+                did = self.run_once()
                 failures = 0
             except Exception:
                 failures += 1
@@ -53,24 +54,29 @@ class Worker:
                 log.exception("engine pass failed; retrying in %.1f s", pause)
                 self.stop.wait(pause)
                 continue
-            if not busy:
-                self.waker.wait(self._sleep())
+            pause = self._sleep(did)
+            if pause > 0:
+                self.waker.wait(pause)
         listener.join(timeout=5)
         log.info("engine worker %s stopped", self.name)
 
-    def run_once(self) -> bool:
-        """One pass; True when there may be more due work right now."""
+    def run_once(self) -> int:
+        """One pass: fire what is due, deliver what is queued. How much was done."""
         fired = self.engine.fire_due(self.batch)
         sent = self.engine.deliver_due(self.name, self.batch)
-        return fired >= self.batch or sent >= self.batch
+        return fired + sent
 
-    def _sleep(self) -> float:
+    def _sleep(self, did: int) -> float:
+        """Seconds until the next due work; 0 to go again at once."""
         due = self.engine.next_due()
         if due is None:
             return MAX_SLEEP
         wait = (due - self.clock.now()).total_seconds()
-        # Due already but not taken: another worker or a person holds it. Look again shortly.
-        return min(wait if wait > 0 else 0.05, MAX_SLEEP)
+        if wait > 0:
+            return min(wait, MAX_SLEEP)
+        # Due already. If this pass got work done, more may be waiting: go on. If it got
+        # nothing, someone else holds it (another worker, a person's change): look again soon.
+        return 0.0 if did else IDLE_RETRY
 
     def shutdown(self) -> None:
         self.stop.set()
