@@ -66,7 +66,6 @@ def build(settings: Settings, *, clock: Clock | None = None) -> Container:
             clock,
             policies,
             _notifier(settings),
-            waker.wake,
             lease=timedelta(seconds=settings.notify_lease_seconds),
         ),
         waker=waker,

@@ -19,7 +19,10 @@ from radar.domain.events import TimelineEntry
 from radar.domain.lifecycle import Status
 from radar.domain.notification import DeliveryState, Notification
 from radar.domain.roles import Role
+from radar.notify.base import DeliveryError
+from radar.services.engine import EngineService
 from radar.services.incidents import Declaration
+from radar.store.uow import UnitOfWorkProvider
 
 SEV2 = Declaration(title="Checkout down", service="checkout", severity="sev2")
 SEV3 = Declaration(title="Emails not sent", service="notifications", severity="sev3")
@@ -297,3 +300,58 @@ def test_posting_an_update_does_not_restart_the_steps(
         "slack:#radar",
         "engineering_manager",
     ]
+
+
+class Unreachable:
+    """A channel that always fails, the way a phone provider's outage would."""
+
+    def __init__(self, retryable: bool = True) -> None:
+        self.retryable = retryable
+        self.tries = 0
+
+    def deliver(self, notification: Notification) -> str:
+        self.tries += 1
+        raise DeliveryError("provider unavailable (503)", retryable=self.retryable)
+
+
+def engine_with(c: Container, clock: FrozenClock, notifier: Unreachable) -> EngineService:
+    return EngineService(UnitOfWorkProvider(c.db), clock, c.policies, notifier)
+
+
+def test_failed_deliveries_are_retried_with_backoff_then_reported_on_the_timeline(
+    container: Container, responder: Principal, clock: FrozenClock
+) -> None:
+    channel = Unreachable()
+    engine = engine_with(container, clock, channel)
+    container.incidents.declare(responder, SEV2)
+    engine.fire_due()
+    engine.deliver_due("test")
+    assert channel.tries == 1
+    engine.deliver_due("test")
+    assert channel.tries == 1, "no retry before the backoff"
+    for _ in range(12):
+        clock.advance(timedelta(minutes=10))
+        engine.deliver_due("test")
+    (note,) = [n for n in sent(container, "INC-1", responder) if n.target == "slack:#radar"]
+    assert (note.state, note.attempts) == (DeliveryState.FAILED, 8)
+    assert note.last_error == "provider unavailable (503)"
+    failed = [
+        e
+        for e in container.incidents.get(responder, "INC-1").timeline
+        if e.kind == "delivery_failed"
+    ]
+    assert "Could not reach #radar (slack:#radar) after 8 attempts" in (failed[0].message or "")
+
+
+def test_a_permanent_delivery_failure_is_not_retried(
+    container: Container, responder: Principal, clock: FrozenClock
+) -> None:
+    channel = Unreachable(retryable=False)
+    engine = engine_with(container, clock, channel)
+    container.incidents.declare(responder, SEV2)
+    engine.fire_due()
+    engine.deliver_due("test")
+    clock.advance(timedelta(hours=1))
+    engine.deliver_due("test")
+    assert channel.tries == 1
+    assert [n.state for n in sent(container, "INC-1", responder)] == [DeliveryState.FAILED]

@@ -210,3 +210,26 @@ def test_restricted_titles_stay_out_of_messages_and_drills_say_so() -> None:
 )
 def test_late_notes(late: timedelta, note: str) -> None:
     assert firing.late_note(step("sev2", 0, FRIDAY_1100), FRIDAY_1100 + late) == note
+
+
+def test_overdue_reminders_stop_after_three() -> None:
+    incident = declared()
+    first = Timer(TimerKind.UPDATE_OVERDUE, "sev2", FRIDAY_1100)
+    nxt = firing.fire(POLICY, incident, first, FRIDAY_1100).then
+    assert [(t.kind, t.step) for t in nxt] == [(TimerKind.UPDATE_OVERDUE, 1)]
+    last = replace(first, step=firing.OVERDUE_REMINDERS - 1)
+    result = firing.fire(POLICY, incident, last, FRIDAY_1100)
+    assert result.then == ()
+    assert "the last reminder until an update is posted" in result.outgoing[0].body
+
+
+def test_the_roles_nudge_finds_the_reporter_by_name_or_id() -> None:
+    timer = Timer(TimerKind.ROLES_MISSING, "sev2", FRIDAY_1100)
+    for reporter in ("Ana Torres", "ana"):
+        incident = replace(declared(), reporter=reporter)
+        result = firing.fire(POLICY, incident, timer, FRIDAY_1100)
+        assert [o.target for o in result.outgoing] == ["person:ana", "engineering_manager"]
+    stranger = replace(declared(), reporter="A customer")
+    assert [o.target for o in firing.fire(POLICY, stranger, timer, FRIDAY_1100).outgoing] == [
+        "engineering_manager"
+    ]

@@ -49,6 +49,15 @@ def setup_logging(level: str) -> None:
     logging.getLogger("alembic").setLevel(logging.WARNING)  # the readiness check reads revisions
 
 
+def require_database(c: Container) -> None:
+    """Refuse to start (exit 2) on a database that cannot be reached or is not migrated."""
+    checks = c.health.readiness().checks
+    if checks.get("database") != "ok":
+        raise fail(f"database {checks.get('database')}: is RADAR_DATABASE_URL right?", EXIT_USAGE)
+    if checks.get("migrations") != "ok":
+        raise fail("the database is not migrated; run `radar db upgrade` first", EXIT_USAGE)
+
+
 def settings() -> Settings:
     try:
         return Settings()

@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from radar.cli.context import EXIT_USAGE, fail, out, settings, setup_logging
+from radar.cli.context import out, require_database, settings, setup_logging
 
 
 def serve(
@@ -36,9 +36,8 @@ def serve(
     container = build(chosen)
     engine, thread = None, None
     try:
+        require_database(container)
         ready = container.health.readiness()
-        if ready.checks.get("migrations") != "ok":
-            raise fail("the database is not migrated; run `radar db upgrade` first", EXIT_USAGE)
         if not ready.ready:
             problems = ", ".join(f"{k}: {v}" for k, v in ready.checks.items() if v != "ok")
             out.print(f"[yellow]warning:[/] not ready yet ({problems})")

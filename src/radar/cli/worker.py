@@ -6,7 +6,7 @@ import signal
 import threading
 from types import FrameType
 
-from radar.cli.context import EXIT_USAGE, fail, out, settings, setup_logging
+from radar.cli.context import out, require_database, settings, setup_logging
 
 
 def worker() -> None:
@@ -33,8 +33,7 @@ def worker() -> None:
         container = build(base)
         waker = container.waker
         try:
-            if container.health.readiness().checks.get("migrations") != "ok":
-                raise fail("the database is not migrated; run `radar db upgrade` first", EXIT_USAGE)
+            require_database(container)
             engine = Worker(container.engine, container.waker, container.clock, stop=stopping)
             out.print(f"Radar engine worker {engine.name} running. Press Ctrl-C to stop.")
             engine.run()

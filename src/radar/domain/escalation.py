@@ -193,8 +193,9 @@ def react(
     changed = by_type.get(ev.SeverityChanged)
     if isinstance(changed, ev.SeverityChanged):
         new, old = policy.severity(changed.new), policy.severity(changed.old)
-        # A stronger level starts its response from the first step; a weaker one only
-        # cancels the stronger level's pending steps and keeps its own clock.
+        # A stronger level starts its response from the first step. A weaker one starts no
+        # steps: the stronger level's pending steps are cancelled, and the weaker level's
+        # upgrade, update cadence and roles nudge count from the change.
         stronger = new.is_more_severe_than(old)
         return _restart(policy, incident, now, f"severity {changed.old} → {changed.new}", stronger)
     if ev.IncidentAcknowledged in by_type:

@@ -6,7 +6,7 @@ A ``TimelineEntry`` is the stored, append-only form: time, actor, what changed, 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -192,7 +192,7 @@ class Held(Event):
     kind = "held"
 
     def entry(self) -> TimelineEntry:
-        return self._entry(field="due_at", new=self.until.isoformat(), message=self.message)
+        return self._entry(field="due_at", new=_stamp(self.until), message=self.message)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -216,5 +216,10 @@ class UpdateExpected(Event):
 
     def entry(self) -> TimelineEntry:
         return self._entry(
-            field="next_update_at", new=self.by.isoformat(), message=f"next update by {self.label}"
+            field="next_update_at", new=_stamp(self.by), message=f"next update by {self.label}"
         )
+
+
+def _stamp(at: datetime) -> str:
+    """UTC, as the API writes every instant: ``2026-11-30T08:00:00Z``."""
+    return at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")

@@ -32,6 +32,8 @@ from radar.domain.severity import Severity
 
 # The engine is "late" when it fires a timer this long after it was due.
 LATE_AFTER = timedelta(seconds=1)
+# Overdue-update reminders, one update interval apart, before Radar stops asking.
+OVERDUE_REMINDERS = 3
 
 
 @dataclass(frozen=True)
@@ -141,7 +143,7 @@ def _step(policy: Policy, incident: Incident, sev: Severity, timer: Timer, now: 
         return Firing(note=f"step {timer.step + 1} is no longer in the policy")
     waited = round_length(sev.response.steps) * timer.repeat + step.after
     if waited == timedelta(0):
-        why = "the incident was declared"
+        why = "the response started"
     elif timer.until_ack:
         why = f"nobody has responded after {span(waited)}"
     else:
@@ -150,51 +152,63 @@ def _step(policy: Policy, incident: Incident, sev: Severity, timer: Timer, now: 
     return _notify(policy, incident, sev, timer, now, step.notify, reason)
 
 
+def reminder_targets(policy: Policy, incident: Incident, kind: TimerKind) -> list[Target]:
+    """Who a reminder goes to, as the incident stands now.
+
+    An update due: the communications lead, else the commander, the deputy, the engineering
+    manager. Overdue: the communications lead and the commander (else the deputy, else the
+    engineering manager). Missing roles: the reporter (when the policy knows them) and the
+    engineering manager.
+    """
+    manager = Target(TargetKind.TEAM_ROLE, TeamRole.ENGINEERING_MANAGER.value)
+    if kind is TimerKind.UPDATE_DUE:
+        lead = _first_holder(incident, (Role.COMMUNICATIONS_LEAD, Role.COMMANDER, Role.DEPUTY))
+        return [lead or manager]
+    if kind is TimerKind.UPDATE_OVERDUE:
+        lead = _first_holder(incident, (Role.COMMUNICATIONS_LEAD,))
+        boss = _first_holder(incident, (Role.COMMANDER, Role.DEPUTY)) or manager
+        return [t for t in (lead, boss) if t is not None]
+    reporter = policy.find_person(incident.reporter)
+    return ([Target(TargetKind.PERSON, reporter.id)] if reporter else []) + [manager]
+
+
+def _reminder(
+    policy: Policy, incident: Incident, sev: Severity, timer: Timer, now: datetime, reason: str
+) -> Firing:
+    targets = reminder_targets(policy, incident, timer.kind)
+    notes = tuple(Notify(t, (Channel.SLACK,)) for t in targets)
+    return _notify(policy, incident, sev, timer, now, notes, reason, ev.Reminded)
+
+
 def _update_due(
     policy: Policy, incident: Incident, sev: Severity, timer: Timer, now: datetime
 ) -> Firing:
-    lead = _first_holder(incident, (Role.COMMUNICATIONS_LEAD, Role.COMMANDER, Role.DEPUTY))
-    targets = [
-        Notify(
-            lead or Target(TargetKind.TEAM_ROLE, TeamRole.ENGINEERING_MANAGER.value),
-            (Channel.SLACK,),
-        )
-    ]
     every = span(sev.updates_every) if sev.updates_every else "?"
     reason = f"An update is due: {sev.name} expects one every {every}"
-    firing = _notify(policy, incident, sev, timer, now, tuple(targets), reason, ev.Reminded)
-    return _with_next(firing, policy, incident, sev, now, TimerKind.UPDATE_OVERDUE)
+    firing = _reminder(policy, incident, sev, timer, now, reason)
+    return _with_next(firing, policy, incident, sev, now, 0)
 
 
 def _update_overdue(
     policy: Policy, incident: Incident, sev: Severity, timer: Timer, now: datetime
 ) -> Firing:
-    targets: list[Target] = []
-    lead = _first_holder(incident, (Role.COMMUNICATIONS_LEAD,))
-    boss = _first_holder(incident, (Role.COMMANDER, Role.DEPUTY))
-    targets += [t for t in (lead, boss) if t is not None]
-    if boss is None:
-        targets.append(Target(TargetKind.TEAM_ROLE, TeamRole.ENGINEERING_MANAGER.value))
     every = span(sev.updates_every) if sev.updates_every else "?"
+    last = timer.step + 1 >= OVERDUE_REMINDERS
     reason = f"An update is overdue: {sev.name} expects one every {every}"
-    notes = tuple(Notify(t, (Channel.SLACK,)) for t in targets)
-    firing = _notify(policy, incident, sev, timer, now, notes, reason, ev.Reminded)
-    # Keep asking, one interval apart, until someone posts an update.
-    return _with_next(firing, policy, incident, sev, now, TimerKind.UPDATE_OVERDUE)
+    if last:
+        reason += "; this is the last reminder until an update is posted"
+    firing = _reminder(policy, incident, sev, timer, now, reason)
+    return firing if last else _with_next(firing, policy, incident, sev, now, timer.step + 1)
 
 
 def _with_next(
-    firing: Firing,
-    policy: Policy,
-    incident: Incident,
-    sev: Severity,
-    now: datetime,
-    kind: TimerKind,
+    firing: Firing, policy: Policy, incident: Incident, sev: Severity, now: datetime, count: int
 ) -> Firing:
+    """Plan overdue reminder number ``count`` (from 0) one update interval from now."""
     again = update_timer(sev, team_calendar(policy, incident), now)
     if again is None:
         return firing
-    return replace(firing, then=(replace(again, kind=kind),))
+    return replace(firing, then=(replace(again, kind=TimerKind.UPDATE_OVERDUE, step=count),))
 
 
 def _roles_missing(
@@ -203,13 +217,8 @@ def _roles_missing(
     missing = [r.value.replace("_", " ") for r in sev.required_roles if r not in incident.roles]
     if not missing:
         return Firing(note="required roles assigned")
-    targets = [Target(TargetKind.TEAM_ROLE, TeamRole.ENGINEERING_MANAGER.value)]
-    reporter = policy.person(incident.reporter)
-    if reporter is not None:
-        targets.insert(0, Target(TargetKind.PERSON, reporter.id))
     reason = f"{sev.name} needs {', '.join(missing)}; nobody is assigned yet"
-    notes = tuple(Notify(t, (Channel.SLACK,)) for t in targets)
-    return _notify(policy, incident, sev, timer, now, notes, reason, ev.Reminded)
+    return _reminder(policy, incident, sev, timer, now, reason)
 
 
 def _first_holder(incident: Incident, roles: tuple[Role, ...]) -> Target | None:

@@ -10,14 +10,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from radar.domain import calendar
+from radar.domain import calendar, firing
 from radar.domain.errors import InvalidInput
 from radar.domain.escalation import Timer, TimerKind, team_calendar
 from radar.domain.firing import describe
 from radar.domain.incident import Incident
 from radar.domain.policy import Policy
 from radar.domain.preview import notify_text
-from radar.domain.response import HoursMode
+from radar.domain.response import Channel, HoursMode, Notify
 from radar.domain.severity import Severity
 
 
@@ -71,18 +71,13 @@ def _action(
         return text, "unless someone acknowledges first" if timer.until_ack else None
     if timer.kind is TimerKind.UPGRADE and sev.upgrade is not None:
         return f"becomes {policy.severity(sev.upgrade.to).name}", "unless resolved first"
-    return {
-        TimerKind.UPDATE_DUE: (
-            "the communications lead is reminded to post an update",
-            "unless an update is posted first",
-        ),
-        TimerKind.UPDATE_OVERDUE: (
-            "the communications lead and the commander are told the update is overdue",
-            "unless an update is posted first",
-        ),
-        TimerKind.ROLES_MISSING: (
-            "the reporter and the engineering manager are asked to assign "
-            + ", ".join(r.value.replace("_", " ") for r in sev.required_roles),
-            "unless the roles are assigned first",
-        ),
-    }.get(timer.kind, ("nothing", None))
+    who = [
+        notify_text(policy, Notify(t, (Channel.SLACK,)), team)
+        for t in firing.reminder_targets(policy, incident, timer.kind)
+    ]
+    told = " and ".join(who)
+    if timer.kind is TimerKind.ROLES_MISSING:
+        roles = ", ".join(r.value.replace("_", " ") for r in sev.required_roles)
+        return f"{told}: assign {roles}", "unless the roles are assigned first"
+    what = "an update is due" if timer.kind is TimerKind.UPDATE_DUE else "the update is overdue"
+    return f"{told}: {what}", "unless an update is posted first"

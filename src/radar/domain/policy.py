@@ -99,6 +99,14 @@ class Policy:
     def person(self, person_id: str) -> Person | None:
         return self._person_by_id.get(person_id)
 
+    def find_person(self, text: str) -> Person | None:
+        """The person with this id, else the one with this name (case ignored), else None."""
+        found = self._person_by_id.get(text.strip().lower())
+        if found is not None:
+            return found
+        wanted = text.strip().casefold()
+        return next((p for p in self.people if p.name.casefold() == wanted), None)
+
     def team(self, team_id: str | None) -> Team | None:
         return self._team_by_id.get(team_id) if team_id else None
 

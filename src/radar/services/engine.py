@@ -52,14 +52,12 @@ class EngineService:
         clock: Clock,
         policies: PolicyService,
         notifier: Notifier,
-        wake: Callable[[], None] = lambda: None,
         lease: timedelta = LEASE,
     ) -> None:
         self._uow = uow
         self._clock = clock
         self._policies = policies
         self._notifier = notifier
-        self._wake = wake
         self._lease = lease
 
     def fire_due(self, limit: int = 50) -> int:

@@ -4,14 +4,18 @@ are cancelled or scheduled and the engine's notes join the timeline (see ``domai
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 from datetime import datetime
 
 from radar.domain import escalation
 from radar.domain import events as ev
+from radar.domain.errors import InvalidInput
 from radar.domain.incident import Incident
 from radar.domain.policy import Policy
 from radar.store.uow import UnitOfWork
+
+log = logging.getLogger(__name__)
 
 
 def follow(
@@ -22,7 +26,13 @@ def follow(
     The caller holds the incident's lock (or has just created it) and commits.
     """
     assert incident.id is not None
-    reaction = escalation.react(policy, incident, events, now)
+    try:
+        reaction = escalation.react(policy, incident, events, now)
+    except InvalidInput as exc:
+        # The incident's level (or the one it left) is no longer in the policy. The change
+        # itself stands; the plan stays as it was, and firing skips what it cannot find.
+        log.warning("INC-%s: the response was not replanned: %s", incident.id, exc.message)
+        return False
     if not reaction.changes_timers:
         return False
     generation = uow.timers.generation(incident.id) + int(reaction.restart)
