@@ -35,6 +35,7 @@ check: install
 
 bench: install
 	$(BIN)/python bench/api.py
+	$(BIN)/python bench/engine.py
 
 fmt: install
 	$(BIN)/ruff format src tests bench

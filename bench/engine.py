@@ -8,11 +8,13 @@ batches of 500 per transaction. Their declarations are spread evenly over ``--sp
 so each incident's first step (post in #radar) falls due at its own moment and every incident
 keeps its later timers pending (the call after 10 minutes, reminders, the 4-hour upgrade).
 
-The schedule is then moved so that the first step falls due ``--idle`` + 8 seconds after a real
-``radar worker`` process starts, with the record channel (``RADAR_NOTIFY_RECORD_FILE``):
+Then a real ``radar worker`` process runs with the record channel (``RADAR_NOTIFY_RECORD_FILE``):
 
-1. **idle**: for ``--idle`` seconds nothing is due; the worker's CPU time is read from ``/proc``.
-2. **firing**: for ``--measure`` seconds, steps fall due at ``incidents / spread`` per second.
+1. **idle**: the schedule is moved to start a day from now, so nothing is due; after 5 s the
+   worker's CPU time is read from ``/proc`` for ``--idle`` seconds.
+2. **firing**: the schedule is moved to start a few seconds from now and announced (``NOTIFY``
+   on PostgreSQL; SQLite's commit is seen through ``PRAGMA data_version``); for ``--measure``
+   seconds, steps fall due at ``incidents / spread`` per second.
    Lateness of a fired timer is ``done_at - due_at`` as the engine recorded it; the delivery
    figure is ``sent_at - due_at`` of the notification it queued, through the outbox.
 
@@ -49,7 +51,8 @@ from report import Machine, revision, today
 
 BATCH = 500
 FAR = timedelta(days=300)  # where the schedule is built before it is moved to "now"
-STARTUP = 8.0  # seconds for the worker to start before the idle phase is measured
+STARTUP = 5.0  # seconds for the worker to settle before the idle phase is measured
+PARKED = timedelta(days=1)  # where the schedule waits while the idle worker is measured
 TARGETS = {"p50_ms": 50.0, "p99_ms": 500.0, "idle_cores": 0.01}
 TIMERS = TimerRow.__table__
 
@@ -147,6 +150,8 @@ def move_schedule(url: str, shift: timedelta) -> int:
         params = [{"tid": r[0], "due": r[1] - shift, "planned": r[2] - shift} for r in rows]
         for first in range(0, len(params), 5000):
             conn.execute(stmt, params[first : first + 5000])
+        if conn.dialect.name == "postgresql":
+            conn.execute(text("NOTIFY radar_engine"))  # as every change that plans timers does
     engine.dispose()
     return len(rows)
 
@@ -216,14 +221,21 @@ def run(target: Target, args: argparse.Namespace, workdir: Path) -> Result:
     began = time.perf_counter()
     start = seed(target, args.incidents, args.spread)
     seed_s = time.perf_counter() - began
-    first_due = datetime.now(UTC) + timedelta(seconds=STARTUP + args.idle)
-    pending = move_schedule(target.database_url, start - first_due)
+    # Phase 1, idle: nothing falls due for a day while the worker runs.
+    parked = datetime.now(UTC) + PARKED
+    moved = time.perf_counter()
+    pending = move_schedule(target.database_url, start - parked)
+    move_s = time.perf_counter() - moved
     say(f"planned in {seed_s:.0f} s; {pending:,} timers pending; starting the worker")
     worker = start_worker(target, workdir / "sent.jsonl")
     try:
-        time.sleep(max(0.0, (first_due - datetime.now(UTC)).total_seconds() - args.idle - 1))
+        time.sleep(STARTUP)
         idle = idle_cores(worker.pid, args.idle)
         say(f"idle worker: {idle if idle is None else f'{idle * 100:.2f} % of a core'}")
+        # Phase 2, firing: bring the schedule to a few seconds from now (after the move itself)
+        # and announce it, as any change does: NOTIFY on PostgreSQL, a commit on SQLite.
+        first_due = datetime.now(UTC) + timedelta(seconds=2 * move_s + 5)
+        move_schedule(target.database_url, parked - first_due)
         end = first_due + timedelta(seconds=args.measure)
         time.sleep(max(0.0, (end - datetime.now(UTC)).total_seconds() + 5))
     finally:

@@ -27,7 +27,7 @@ from radar.bootstrap import Container, build
 from radar.domain.access import Principal, UserRole
 from radar.services.incidents import Declaration
 from radar.settings import Settings
-from tests.conftest import EXAMPLE_POLICY, make_principal
+from tests.conftest import EXAMPLE_POLICY, _postgres_url, _truncate, make_principal
 
 RADAR = [sys.executable, "-m", "radar.cli.main"]
 STEPS = 4
@@ -160,15 +160,28 @@ def test_a_worker_killed_at_random_moments_loses_nothing(
     assert sum(sent.values()) - expected <= kills
 
 
-@pytest.mark.usefixtures("db_url")
+@pytest.fixture
+def postgres_url() -> str:
+    """The test PostgreSQL database, migrated and emptied (several workers need PostgreSQL)."""
+    url = _postgres_url()
+    if url is None:
+        pytest.skip("RADAR_TEST_DATABASE_URL does not name a PostgreSQL database")
+    return url
+
+
+@pytest.mark.postgres_only
 def test_two_workers_share_the_work_and_never_send_twice(
-    system_container: Container, db_url: str, tmp_path: Path
+    postgres_url: str, request: pytest.FixtureRequest, tmp_path: Path
 ) -> None:
-    if not db_url.startswith("postgresql"):
-        pytest.skip("several workers need PostgreSQL; SQLite runs one")
+    request.getfixturevalue("postgres_migrated")
+    _truncate(postgres_url)
+    db_url = postgres_url
+    c = build(Settings(database_url=db_url))
+    request.addfinalizer(c.close)
+    c.policies.apply(fast_policy(), filename="fast.yaml", author="test")
     incidents = 500
-    who = make_principal(system_container, "ana", UserRole.RESPONDER)
-    declare_many(system_container, who, incidents)
+    who = make_principal(c, "ana", UserRole.RESPONDER)
+    declare_many(c, who, incidents)
     record = tmp_path / "sent.jsonl"
     workers = [start_worker(db_url, record, wait=True) for _ in range(2)]
     expected = incidents * STEPS * len(TARGETS)

@@ -8,7 +8,6 @@ from typing import TYPE_CHECKING, Annotated
 from zoneinfo import ZoneInfo
 
 import typer
-from rich.table import Table
 
 from radar.cli.context import EXIT_USAGE, container, fail, out
 from radar.domain import duration
@@ -89,11 +88,14 @@ def simulate(
         raise report(exc) from None
     zone = ZoneInfo(result.timezone)
     start = result.declared_at.astimezone(zone)
-    out.print(f"{severity} on {service}, declared {_when(start)} {result.timezone} ({name})")
-    table = Table("When", "Who", "What", show_lines=False)
+    out.print(
+        f"{severity} on {service}, declared {_when(start)} {result.timezone} ({name})",
+        markup=False,
+    )
+    width = max((len(e.actor) for e in result.timeline), default=0)
     for entry in result.timeline:
-        table.add_row(_when(entry.at.astimezone(zone)), entry.actor, _what(entry))
-    out.print(table)
+        when = _when(entry.at.astimezone(zone))
+        out.print(f"{when}  {entry.actor:<{width}}  {_what(entry)}", markup=False, highlight=False)
     out.print(f"{len(result.notifications)} notification(s) would be sent.")
 
 
