@@ -80,8 +80,10 @@ def clock() -> FrozenClock:
 
 
 @pytest.fixture
-def container(db_url: str, clock: FrozenClock) -> Iterator[Container]:
-    built = build(Settings(database_url=db_url), clock=clock)
+def container(db_url: str, clock: FrozenClock, tmp_path: Path) -> Iterator[Container]:
+    """Radar on ``db_url`` with the example policy; notifications go to a record file."""
+    record = tmp_path / "notifications.jsonl"
+    built = build(Settings(database_url=db_url, notify_record_file=str(record)), clock=clock)
     built.policies.apply(EXAMPLE_POLICY.read_text(), filename="examples/policy.yaml", author="test")
     yield built
     built.close()

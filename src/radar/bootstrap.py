@@ -2,14 +2,21 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
 
+import httpx
+
 from radar.clock import Clock, SystemClock
+from radar.domain.response import Channel
+from radar.notify import slack
 from radar.notify.base import Notifier
-from radar.notify.log import LogNotifier
 from radar.notify.record import RecordNotifier
+from radar.notify.router import Router, Sender
+from radar.notify.slack import SlackSender
+from radar.notify.webhook import WebhookSender
 from radar.services.accounts import AccountService
 from radar.services.database import DatabaseService
 from radar.services.engine import EngineService
@@ -36,8 +43,11 @@ class Container:
     triage: TriageService
     engine: EngineService
     waker: Waker
+    closers: list[Callable[[], None]] = field(default_factory=list)
 
     def close(self) -> None:
+        for close in self.closers:
+            close()
         self.db.dispose()
 
 
@@ -51,6 +61,7 @@ def build(settings: Settings, *, clock: Clock | None = None) -> Container:
     uow = UnitOfWorkProvider(db)
     policies = PolicyService(uow, clock)
     waker = Waker()
+    closers: list[Callable[[], None]] = []
     return Container(
         settings=settings,
         clock=clock,
@@ -65,14 +76,25 @@ def build(settings: Settings, *, clock: Clock | None = None) -> Container:
             uow,
             clock,
             policies,
-            _notifier(settings),
+            _notifier(settings, closers),
             lease=timedelta(seconds=settings.notify_lease_seconds),
         ),
         waker=waker,
+        closers=closers,
     )
 
 
-def _notifier(settings: Settings) -> Notifier:
+def _notifier(settings: Settings, closers: list[Callable[[], None]]) -> Notifier:
+    """The record file when set (drills, tests, benchmarks); else every configured channel.
+    A channel without settings is not configured: its notifications are recorded as not sent."""
     if settings.notify_record_file:
         return RecordNotifier(Path(settings.notify_record_file))
-    return LogNotifier()
+    senders: dict[Channel, Sender] = {}
+    if settings.slack_bot_token:
+        web = slack.client(settings.slack_bot_token, settings.slack_api_url)
+        senders[Channel.SLACK] = SlackSender(web)
+    if settings.webhook_secret:
+        http = httpx.Client(follow_redirects=False)
+        closers.append(http.close)
+        senders[Channel.WEBHOOK] = WebhookSender(http, settings.webhook_secret)
+    return Router(senders)

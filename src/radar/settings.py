@@ -64,9 +64,9 @@ class Settings(BaseSettings):
     )
     notify_record_file: str = Field(
         "",
-        description="Append every notification to this file as a JSON line instead of logging "
-        "it: for drills, tests and benchmarks. Empty: notifications go to the log until real "
-        "channels are configured.",
+        description="Append every notification to this file as a JSON line instead of sending "
+        "it: for drills, tests and benchmarks. Empty: notifications go through the configured "
+        "channels.",
     )
     notify_lease_seconds: float = Field(
         30.0,
@@ -75,6 +75,20 @@ class Settings(BaseSettings):
         description="How long a worker holds a notification it is sending. If the worker dies "
         "meanwhile, another sends it once this time has passed: keep it above the slowest "
         "channel's timeout, and short, since it delays that notification.",
+    )
+    slack_bot_token: str = Field(
+        "",
+        description="Slack bot token (`xoxb-...`) for messages to channels and people. Empty: "
+        "Slack is not configured, and Slack notifications are recorded as not sent.",
+    )
+    slack_api_url: str = Field(
+        "https://slack.com/api/",
+        description="Base URL of Slack's Web API (a test server, or a proxy).",
+    )
+    webhook_secret: str = Field(
+        "",
+        description="Secret that signs outgoing webhooks (HMAC-SHA256). Empty: webhooks are "
+        "not configured, and webhook notifications are recorded as not sent.",
     )
     admin_username: str = Field(
         "admin", description="Name of the first admin account `radar user bootstrap-admin` creates."

@@ -29,7 +29,7 @@ def test_plan_shows_each_step_when_and_why(api: httpx.Client, container: Contain
     container.engine.deliver_due("test")
     plan = api.get("/api/v1/incidents/INC-1/plan").json()
     assert [(n["target"], n["state"]) for n in plan["notifications"]] == [("slack:#radar", "sent")]
-    assert plan["notifications"][0]["channel"] == "log"
+    assert plan["notifications"][0]["channel"] == "record"
 
 
 def test_plan_shows_held_steps_in_local_time(api: httpx.Client, clock: FrozenClock) -> None:

@@ -46,6 +46,7 @@ class Outgoing:
     channels: tuple[Channel, ...]
     subject: str
     body: str
+    contacts: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -250,6 +251,28 @@ def resolve(policy: Policy, incident: Incident, target: Target) -> tuple[str, st
     return holder_id, f"{person.name if person else holder_id} ({role_name}, {team.name})"
 
 
+def contacts_of(policy: Policy, target: Target, address: str) -> tuple[tuple[str, str], ...]:
+    """How each channel reaches the recipient, from the policy as it is now: a channel or an
+    address as written, or a person's email, phone (for calls and SMS) and Slack id."""
+    own = {
+        TargetKind.SLACK_CHANNEL: Channel.SLACK,
+        TargetKind.EMAIL: Channel.EMAIL,
+        TargetKind.WEBHOOK: Channel.WEBHOOK,
+    }
+    if target.kind in own:
+        return ((own[target.kind].value, target.value),)
+    person = policy.find_person(address)
+    if person is None:
+        return ()
+    pairs = [
+        (Channel.EMAIL, person.email),
+        (Channel.PHONE, person.phone),
+        (Channel.SMS, person.phone),
+        (Channel.SLACK, person.slack),
+    ]
+    return tuple((c.value, v) for c, v in pairs if v)
+
+
 def _subject(incident: Incident, sev: Severity) -> str:
     """What the message is about. A restricted incident's title stays inside Radar: messages
     go to channels and phones that people outside the incident may see."""
@@ -276,7 +299,8 @@ def _notify(
             missed.append(str(n.target))
             continue
         address, label = found
-        outgoing.append(Outgoing(str(n.target), address, label, n.via, subject, reason))
+        contacts = contacts_of(policy, n.target, address)
+        outgoing.append(Outgoing(str(n.target), address, label, n.via, subject, reason, contacts))
         told.append(
             f"{label} {VERBS[n.via[0]]}"
             if n.target.kind is not TargetKind.SLACK_CHANNEL

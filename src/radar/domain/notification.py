@@ -7,7 +7,8 @@ sends again, with the same ``key`` so receivers can tell a repeat from a new mes
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import StrEnum
 
@@ -42,6 +43,11 @@ class Notification:
     sent_at: datetime | None = None
     channel: str | None = None
     last_error: str | None = None
+    contacts: Mapping[str, str] = field(default_factory=dict)
+
+    def address_for(self, channel: Channel) -> str | None:
+        """Where ``channel`` reaches the recipient: a phone number, an address, a Slack id."""
+        return self.contacts.get(channel.value)
 
 
 def retry_at(attempts: int, now: datetime) -> datetime | None:

@@ -136,6 +136,8 @@ class EngineService:
                 uow.outbox.sent(n.id, owner, channel, done)
             else:
                 again = retry_at(n.attempts, done) if error.retryable else None
+                if again is not None and error.retry_after:
+                    again = max(again, done + timedelta(seconds=error.retry_after))
                 uow.outbox.failed(n.id, owner, error.message, again, done)
                 if again is None:
                     uow.incidents.append(n.incident_id, [_gave_up(n, error, done)])
@@ -185,6 +187,6 @@ def _gave_up(n: Notification, error: DeliveryError, now: datetime) -> TimelineEn
         kind="delivery_failed",
         actor="Radar",
         via="engine",
-        message=f"Could not reach {n.label} ({n.target}) after {n.attempts} attempts: "
-        f"{error.message}",
+        message=f"Could not reach {n.label} ({n.target}) after {n.attempts} "
+        f"attempt{'' if n.attempts == 1 else 's'}: {error.message}",
     )

@@ -4,6 +4,7 @@ any transaction, and record the outcome only if they still hold the lease."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Mapping
 from datetime import datetime
 from typing import Any
@@ -44,6 +45,7 @@ def _to_domain(row: Mapping[Any, Any]) -> Notification:
         address=row["address"],
         label=row["label"],
         channels=tuple(Channel(c) for c in row["channels"].split(",") if c),
+        contacts=json.loads(row["contacts"] or "{}"),
         subject=row["subject"],
         body=row["body"],
         state=DeliveryState(row["state"]),
@@ -77,6 +79,7 @@ class OutboxRepository:
                 "address": o.address,
                 "label": o.label,
                 "channels": ",".join(c.value for c in o.channels),
+                "contacts": json.dumps(dict(o.contacts)),
                 "subject": o.subject,
                 "body": o.body,
                 "state": DeliveryState.PENDING.value,

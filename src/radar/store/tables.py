@@ -211,6 +211,7 @@ class NotificationRow(Base):
     address: Mapped[str] = mapped_column(String(500))
     label: Mapped[str] = mapped_column(String(300))
     channels: Mapped[str] = mapped_column(String(100))
+    contacts: Mapped[str] = mapped_column(Text)  # JSON: channel -> address
     subject: Mapped[str] = mapped_column(Text)
     body: Mapped[str] = mapped_column(Text)
     state: Mapped[str] = mapped_column(String(12))

@@ -66,6 +66,7 @@ def upgrade() -> None:
         sa.Column("address", sa.String(length=500), nullable=False),
         sa.Column("label", sa.String(length=300), nullable=False),
         sa.Column("channels", sa.String(length=100), nullable=False),
+        sa.Column("contacts", sa.Text(), nullable=False),
         sa.Column("subject", sa.Text(), nullable=False),
         sa.Column("body", sa.Text(), nullable=False),
         sa.Column("state", sa.String(length=12), nullable=False),

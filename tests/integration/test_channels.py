@@ -1,0 +1,178 @@
+"""Channels against loopback servers that record what the real clients (slack_sdk, httpx) sent:
+bodies, auth headers, signatures; and the answers that must be retried or must not be."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import httpx
+import pytest
+
+from radar.bootstrap import Container, build
+from radar.clock import FrozenClock
+from radar.domain.access import Principal, User, UserRole
+from radar.domain.notification import DeliveryState, Notification
+from radar.domain.response import Channel
+from radar.notify import slack
+from radar.notify.base import DeliveryError
+from radar.notify.router import Router
+from radar.notify.slack import SlackSender
+from radar.notify.webhook import WebhookSender
+from radar.services.incidents import Declaration
+from radar.settings import Settings
+from tests.conftest import EXAMPLE_POLICY, START
+from tests.support.recorder import Recorder, Reply, recording
+
+SECRET = "s3cret"
+
+
+def note(channels: tuple[Channel, ...], **contacts: str) -> Notification:
+    return Notification(
+        id=1,
+        incident_id=7,
+        key="7:1:step:sev2:1:0:engineering_manager",
+        target="engineering_manager",
+        address="laura",
+        label="Laura Gómez (engineering manager, Payments)",
+        channels=channels,
+        subject="INC-7 · Sev2 - Major · Checkout down",
+        body="Step 2 of Sev2 - Major: nobody has responded after 10 minutes",
+        state=DeliveryState.PENDING,
+        created_at=START,
+        next_attempt_at=START,
+        contacts=contacts,
+    )
+
+
+@pytest.fixture
+def server() -> Iterator[Recorder]:
+    with recording() as rec:
+        yield rec
+
+
+@pytest.fixture
+def web(server: Recorder) -> SlackSender:
+    return SlackSender(slack.client("xoxb-test", server.url + "/api/", timeout=2))
+
+
+def test_slack_posts_block_kit_with_the_bot_token(server: Recorder, web: SlackSender) -> None:
+    web.send(note((Channel.SLACK,), slack="U0LAURA01"), "U0LAURA01")
+    (sent,) = server.requests
+    assert sent.path == "/api/chat.postMessage"
+    assert sent.headers["authorization"] == "Bearer xoxb-test"
+    body = sent.json()
+    assert body["channel"] == "U0LAURA01"
+    assert body["text"].startswith("INC-7 · Sev2 - Major · Checkout down")
+    assert "*INC-7 · Sev2 - Major · Checkout down*" in body["blocks"][0]["text"]["text"]
+
+
+@pytest.mark.parametrize(
+    ("reply", "retryable", "after"),
+    [
+        (Reply(200, {"ok": False, "error": "channel_not_found"}), False, None),
+        (Reply(200, {"ok": False, "error": "invalid_auth"}), False, None),
+        (Reply(429, {"ok": False, "error": "ratelimited"}, {"Retry-After": "30"}), True, 30.0),
+        (Reply(500, {"ok": False, "error": "internal_error"}), True, None),
+    ],
+)
+def test_slack_failures_are_told_apart(
+    server: Recorder, web: SlackSender, reply: Reply, retryable: bool, after: float | None
+) -> None:
+    server.replies.append(reply)
+    with pytest.raises(DeliveryError) as failed:
+        web.send(note((Channel.SLACK,)), "#radar")
+    assert (failed.value.retryable, failed.value.retry_after) == (retryable, after)
+
+
+def test_slack_timeouts_are_retried(server: Recorder, web: SlackSender) -> None:
+    server.replies.append(Reply(hang=5))
+    with pytest.raises(DeliveryError) as failed:
+        web.send(note((Channel.SLACK,)), "#radar")
+    assert failed.value.retryable
+
+
+def test_webhooks_are_signed_so_receivers_can_verify_them(server: Recorder) -> None:
+    with httpx.Client() as http:
+        WebhookSender(http, SECRET).send(note((Channel.WEBHOOK,)), server.url + "/hook")
+    (sent,) = server.requests
+    stamp = sent.headers["x-radar-timestamp"]
+    expected = hmac.new(SECRET.encode(), stamp.encode() + b"." + sent.body, hashlib.sha256)
+    assert sent.headers["x-radar-signature"] == "v1=" + expected.hexdigest()
+    assert sent.headers["idempotency-key"] == "7:1:step:sev2:1:0:engineering_manager"
+    assert sent.json()["subject"] == "INC-7 · Sev2 - Major · Checkout down"
+
+
+@pytest.mark.parametrize(
+    ("reply", "retryable", "after"),
+    [
+        (Reply(503), True, None),
+        (Reply(429, headers={"Retry-After": "120"}), True, 120.0),
+        (Reply(404), False, None),
+        (Reply(410), False, None),
+    ],
+)
+def test_webhook_failures_are_told_apart(
+    server: Recorder, reply: Reply, retryable: bool, after: float | None
+) -> None:
+    server.replies.append(reply)
+    with httpx.Client() as http, pytest.raises(DeliveryError) as failed:
+        WebhookSender(http, SECRET).send(note((Channel.WEBHOOK,)), server.url + "/hook")
+    assert (failed.value.retryable, failed.value.retry_after) == (retryable, after)
+
+
+def test_fallbacks_are_tried_in_order_until_one_takes_it(
+    server: Recorder, web: SlackSender
+) -> None:
+    router = Router({Channel.SLACK: web})
+    n = note((Channel.PHONE, Channel.SMS, Channel.SLACK), phone="+34600000001", slack="U0LAURA01")
+    assert router.deliver(n) == "slack"
+    assert [r.json()["channel"] for r in server.requests] == ["U0LAURA01"]
+
+
+def test_nothing_configured_is_a_visible_permanent_failure() -> None:
+    n = note((Channel.PHONE, Channel.SMS, Channel.EMAIL), phone="+34600000001")
+    with pytest.raises(DeliveryError) as failed:
+        Router({}).deliver(n)
+    assert failed.value.message == (
+        "not sent: phone not configured; sms not configured; email not configured"
+    )
+    assert not failed.value.retryable
+
+
+def test_a_sev2_reaches_radar_in_slack_end_to_end(server: Recorder, tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'radar.db'}"
+    settings = Settings(
+        database_url=url, slack_bot_token="xoxb-e2e", slack_api_url=server.url + "/api/"
+    )
+    clock = FrozenClock(datetime(2026, 11, 27, 10, 0, tzinfo=UTC))
+    c: Container = build(settings, clock=clock)
+    try:
+        c.database.upgrade()
+        c.policies.apply(EXAMPLE_POLICY.read_text(), filename="policy.yaml", author="test")
+        ana = Principal(User(id=0, username="ana", display_name="Ana", role=UserRole.ADMIN))
+        c.incidents.declare(ana, Declaration("Checkout down", "checkout", "sev2"))
+        _run(c)
+        assert [r.json()["channel"] for r in server.requests] == ["#radar"]
+        clock.advance(timedelta(minutes=10))
+        _run(c)
+        # The engineering manager is called first; no phone channel yet, so SMS, then email,
+        # are tried and are not configured either: a visible failure, not a silent one.
+        timeline = c.incidents.get(ana, "INC-1").timeline
+        failed = [e.message for e in timeline if e.kind == "delivery_failed"]
+        assert failed == [
+            "Could not reach Laura Gómez (engineering manager, Payments) (engineering_manager) "
+            "after 1 attempt: not sent: phone not configured; sms not configured; "
+            "email not configured"
+        ]
+        assert len(server.requests) == 1
+    finally:
+        c.close()
+
+
+def _run(c: Container) -> None:
+    while c.engine.fire_due() or c.engine.deliver_due("test"):
+        pass
