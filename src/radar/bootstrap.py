@@ -13,6 +13,7 @@ from radar.clock import Clock, SystemClock
 from radar.domain.response import Channel
 from radar.notify import slack
 from radar.notify.base import Notifier
+from radar.notify.email import EmailSender, SmtpConfig
 from radar.notify.record import RecordNotifier
 from radar.notify.router import Router, Sender
 from radar.notify.slack import SlackSender
@@ -90,11 +91,24 @@ def _notifier(settings: Settings, closers: list[Callable[[], None]]) -> Notifier
     if settings.notify_record_file:
         return RecordNotifier(Path(settings.notify_record_file))
     senders: dict[Channel, Sender] = {}
-    if settings.slack_bot_token:
-        web = slack.client(settings.slack_bot_token, settings.slack_api_url)
+    # Secrets stay wrapped (SecretStr) everywhere else, so settings never print them.
+    token = settings.slack_bot_token.get_secret_value()
+    if token:
+        web = slack.client(token, settings.slack_api_url)
         senders[Channel.SLACK] = SlackSender(web)
-    if settings.webhook_secret:
+    if settings.smtp_host:
+        smtp = SmtpConfig(
+            host=settings.smtp_host,
+            port=settings.smtp_port,
+            sender=settings.smtp_from,
+            username=settings.smtp_username,
+            password=settings.smtp_password.get_secret_value(),
+            starttls=settings.smtp_starttls,
+        )
+        senders[Channel.EMAIL] = EmailSender(smtp, settings.effective_public_url)
+    secret = settings.webhook_secret.get_secret_value()
+    if secret:
         http = httpx.Client(follow_redirects=False)
         closers.append(http.close)
-        senders[Channel.WEBHOOK] = WebhookSender(http, settings.webhook_secret)
+        senders[Channel.WEBHOOK] = WebhookSender(http, secret)
     return Router(senders)

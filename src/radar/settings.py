@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import Field, field_validator
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULT_DATABASE_URL = "sqlite:///./radar.db"
@@ -76,8 +76,8 @@ class Settings(BaseSettings):
         "meanwhile, another sends it once this time has passed: keep it above the slowest "
         "channel's timeout, and short, since it delays that notification.",
     )
-    slack_bot_token: str = Field(
-        "",
+    slack_bot_token: SecretStr = Field(
+        SecretStr(""),
         description="Slack bot token (`xoxb-...`) for messages to channels and people. Empty: "
         "Slack is not configured, and Slack notifications are recorded as not sent.",
     )
@@ -85,8 +85,16 @@ class Settings(BaseSettings):
         "https://slack.com/api/",
         description="Base URL of Slack's Web API (a test server, or a proxy).",
     )
-    webhook_secret: str = Field(
-        "",
+    smtp_host: str = Field("", description="SMTP server for email. Empty: email is not configured.")
+    smtp_port: int = Field(587, ge=1, le=65535, description="SMTP port.")
+    smtp_username: str = Field("", description="SMTP login; empty: no login.")
+    smtp_password: SecretStr = Field(SecretStr(""), description="SMTP password.")
+    smtp_from: str = Field("radar@localhost", description="Sender address of Radar's email.")
+    smtp_starttls: bool = Field(
+        True, description="Upgrade the SMTP connection with STARTTLS before logging in."
+    )
+    webhook_secret: SecretStr = Field(
+        SecretStr(""),
         description="Secret that signs outgoing webhooks (HMAC-SHA256). Empty: webhooks are "
         "not configured, and webhook notifications are recorded as not sent.",
     )

@@ -5,12 +5,18 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import socket
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
+from email import message_from_bytes
+from email.policy import default
 from pathlib import Path
 
 import httpx
 import pytest
+from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import Envelope
 
 from radar.bootstrap import Container, build
 from radar.clock import FrozenClock
@@ -19,6 +25,7 @@ from radar.domain.notification import DeliveryState, Notification
 from radar.domain.response import Channel
 from radar.notify import slack
 from radar.notify.base import DeliveryError
+from radar.notify.email import EmailSender, SmtpConfig
 from radar.notify.router import Router
 from radar.notify.slack import SlackSender
 from radar.notify.webhook import WebhookSender
@@ -176,3 +183,67 @@ def test_a_sev2_reaches_radar_in_slack_end_to_end(server: Recorder, tmp_path: Pa
 def _run(c: Container) -> None:
     while c.engine.fire_due() or c.engine.deliver_due("test"):
         pass
+
+
+@pytest.fixture
+def smtp() -> Iterator[tuple[int, list[Envelope]]]:
+    """A real SMTP server (aiosmtpd) on loopback that keeps what it receives."""
+    received: list[Envelope] = []
+
+    class Keep:
+        async def handle_DATA(self, server: object, session: object, envelope: Envelope) -> str:
+            received.append(envelope)
+            return "250 OK"
+
+    port = free_port()
+    controller = Controller(Keep(), hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        yield port, received
+    finally:
+        controller.stop()
+
+
+def mail(port: int) -> EmailSender:
+    config = SmtpConfig(host="127.0.0.1", port=port, sender="radar@example.com", starttls=False)
+    return EmailSender(config, "https://radar.example.com")
+
+
+def test_email_has_both_parts_and_threads_by_incident(
+    smtp: tuple[int, list[Envelope]],
+) -> None:
+    port, received = smtp
+    sender = mail(port)
+    sender.send(note((Channel.EMAIL,), email="laura@example.com"), "laura@example.com")
+    other = replace(note((Channel.EMAIL,)), key="7:timer-9:communications_lead")
+    sender.send(other, "laura@example.com")
+    first, second = (message_from_bytes(e.content, policy=default) for e in received)
+    assert received[0].rcpt_tos == ["laura@example.com"]
+    assert first["Subject"] == "INC-7 · Sev2 - Major · Checkout down"
+    assert first["Message-ID"] != second["Message-ID"]
+    assert first["References"] == second["References"] == "<incident-7@example.com>"
+    text = first.get_body(("plain",)).get_content()
+    page = first.get_body(("html",)).get_content()
+    assert "nobody has responded after 10 minutes" in text
+    assert "https://radar.example.com/api/v1/incidents/INC-7" in text
+    assert "<strong>INC-7 · Sev2 - Major · Checkout down</strong>" in page
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port: int = s.getsockname()[1]
+        return port
+
+
+def test_email_to_a_closed_port_is_retried() -> None:
+    with pytest.raises(DeliveryError) as failed:
+        mail(free_port()).send(note((Channel.EMAIL,)), "laura@example.com")
+    assert failed.value.retryable
+
+
+def test_secrets_never_show_in_settings() -> None:
+    s = Settings(slack_bot_token="xoxb-very-secret", smtp_password="hunter2", webhook_secret="w")
+    shown = repr(s) + str(s.model_dump())
+    assert "xoxb-very-secret" not in shown
+    assert "hunter2" not in shown
