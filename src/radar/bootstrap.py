@@ -23,6 +23,7 @@ from radar.services.database import DatabaseService
 from radar.services.engine import EngineService
 from radar.services.health import HealthService
 from radar.services.incidents import IncidentService
+from radar.services.notifications import NotificationService
 from radar.services.policies import PolicyService
 from radar.services.triage import TriageService
 from radar.services.wakeup import Waker
@@ -43,6 +44,7 @@ class Container:
     health: HealthService
     triage: TriageService
     engine: EngineService
+    notifications: NotificationService
     waker: Waker
     closers: list[Callable[[], None]] = field(default_factory=list)
 
@@ -63,6 +65,7 @@ def build(settings: Settings, *, clock: Clock | None = None) -> Container:
     policies = PolicyService(uow, clock)
     waker = Waker()
     closers: list[Callable[[], None]] = []
+    notifier = _notifier(settings, closers)
     return Container(
         settings=settings,
         clock=clock,
@@ -77,9 +80,10 @@ def build(settings: Settings, *, clock: Clock | None = None) -> Container:
             uow,
             clock,
             policies,
-            _notifier(settings, closers),
+            notifier,
             lease=timedelta(seconds=settings.notify_lease_seconds),
         ),
+        notifications=NotificationService(policies, notifier, clock),
         waker=waker,
         closers=closers,
     )

@@ -180,3 +180,14 @@ def test_worker_refuses_an_unmigrated_database(fresh_db: Path) -> None:
     code, _, err = radar("worker")
     assert code == 2
     assert "radar db upgrade" in err
+
+
+def test_notify_test_without_channels_says_why_and_exits_1(fresh_db: Path) -> None:
+    radar("db", "upgrade")
+    radar("policy", "apply", str(EXAMPLE_POLICY))
+    code, _, err = radar("notify", "test", "slack:#radar")
+    assert code == 1
+    assert err.strip() == "radar: #radar: not sent: slack not configured"
+    code, _, err = radar("notify", "test", "slack:#radar", "--via", "pigeon")
+    assert code == 2
+    assert "--via: channels are slack, email, phone, sms, webhook" in err

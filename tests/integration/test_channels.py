@@ -247,3 +247,26 @@ def test_secrets_never_show_in_settings() -> None:
     shown = repr(s) + str(s.model_dump())
     assert "xoxb-very-secret" not in shown
     assert "hunter2" not in shown
+
+
+def test_notify_test_reports_what_happened(server: Recorder, tmp_path: Path) -> None:
+    settings = Settings(
+        database_url=f"sqlite:///{tmp_path / 'radar.db'}",
+        slack_bot_token="xoxb-t",
+        slack_api_url=server.url + "/api/",
+    )
+    c = build(settings)
+    try:
+        c.database.upgrade()
+        c.policies.apply(EXAMPLE_POLICY.read_text(), filename="policy.yaml", author="test")
+        sent = c.notifications.test("engineering_manager", service="catalog")
+        assert (sent.recipient, sent.sent_through) == (
+            "David Costa (engineering manager, Discovery)",
+            "slack",
+        )
+        assert server.requests[0].json()["channel"] == "U0DAVID05"
+        missed = c.notifications.test("person:laura", via=(Channel.PHONE, Channel.EMAIL))
+        assert missed.sent_through is None
+        assert missed.problem == "not sent: phone not configured; email not configured"
+    finally:
+        c.close()
