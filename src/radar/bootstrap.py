@@ -89,6 +89,18 @@ def build(settings: Settings, *, clock: Clock | None = None) -> Container:
     )
 
 
+def configured_channels(settings: Settings) -> frozenset[Channel]:
+    """The channels this server's settings enable (the record file stands in for them all)."""
+    if settings.notify_record_file:
+        return frozenset(Channel)
+    enabled = {
+        Channel.SLACK: bool(settings.slack_bot_token.get_secret_value()),
+        Channel.EMAIL: bool(settings.smtp_host),
+        Channel.WEBHOOK: bool(settings.webhook_secret.get_secret_value()),
+    }
+    return frozenset(c for c, on in enabled.items() if on)
+
+
 def _notifier(settings: Settings, closers: list[Callable[[], None]]) -> Notifier:
     """The record file when set (drills, tests, benchmarks); else every configured channel.
     A channel without settings is not configured: its notifications are recorded as not sent."""

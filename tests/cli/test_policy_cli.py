@@ -16,11 +16,27 @@ def test_check_prints_warnings_and_strict_makes_them_fatal(tmp_path: Path) -> No
     text = EXAMPLE_POLICY.read_text().replace('    phone: "+34600000002"\n', "")
     file = tmp_path / "p.yaml"
     file.write_text(text)
-    code, out, err = radar("policy", "check", str(file))
+    code, out, err = radar("policy", "check", str(file), "--no-channels")
     assert code == 0
     assert "2 warning(s)" in out
     assert err.count("warning: team_lead -> sam has no phone for phone") == 1
-    assert radar("policy", "check", str(file), "--strict")[0] == 1
+    assert radar("policy", "check", str(file), "--strict", "--no-channels")[0] == 1
+
+
+def test_check_warns_about_channels_this_server_has_not_configured(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("RADAR_SLACK_BOT_TOKEN", "xoxb-test")
+    monkeypatch.setenv("RADAR_SMTP_HOST", "smtp.example.com")
+    code, _, err = radar("policy", "check", str(EXAMPLE_POLICY))
+    assert code == 0
+    # Slack and email are configured; phone and SMS are not.
+    assert err.count("phone, sms not configured on this server") == 3
+    assert (
+        "severities.1.response.steps.1.notify.0: warning: phone, sms not configured on this "
+        "server: sev2 step 2 tells engineering_manager; it would go by email only"
+    ) in err
+    assert "slack not configured" not in err
 
 
 def test_check_counts_errors_and_applies_nothing(tmp_path: Path) -> None:

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from radar.cli import simulate
-from radar.cli.context import EXIT_USAGE, container, err, fail, out
+from radar.cli.context import EXIT_USAGE, container, err, fail, out, settings
 from radar.domain.errors import PolicyError, Problem
 
 if TYPE_CHECKING:
@@ -44,6 +44,14 @@ def report(exc: PolicyError, *, applying: bool = False) -> typer.Exit:
 def check(
     file: FileArg,
     strict: Annotated[bool, typer.Option("--strict", help="Treat warnings as errors.")] = False,
+    channels: Annotated[
+        bool,
+        typer.Option(
+            "--channels/--no-channels",
+            help="Also warn about notifications whose channels this server has not configured "
+            "(read from the RADAR_* settings).",
+        ),
+    ] = True,
 ) -> None:
     """Check FILE: every mistake with file:line:column, then readiness warnings.
 
@@ -56,16 +64,22 @@ def check(
         found = load.inspect(read_policy(file), str(file))
     except PolicyError as exc:
         raise report(exc) from None
-    _print(found.warnings, "warning: ")
+    warnings = list(found.warnings)
+    if channels:
+        from radar.bootstrap import configured_channels
+        from radar.domain import reach
+
+        warnings += reach.unconfigured(found.policy, configured_channels(settings()))
+    _print(warnings, "warning: ")
     p = found.policy
-    verdict = "not ok under --strict" if strict and found.warnings else "ok"
+    verdict = "not ok under --strict" if strict and warnings else "ok"
     summary = (
         f"{file}: {verdict} ({len(p.severities)} severities, {len(p.services)} services, "
         f"{len(p.teams)} teams, {len(p.people)} people"
-        f"{', a severity guide' if p.guide else ''}; {len(found.warnings)} warning(s))"
+        f"{', a severity guide' if p.guide else ''}; {len(warnings)} warning(s))"
     )
     out.print(summary, markup=False)
-    if strict and found.warnings:
+    if strict and warnings:
         raise typer.Exit(1)
 
 
