@@ -19,6 +19,7 @@ from radar.notify.router import Router, Sender
 from radar.notify.slack import SlackSender
 from radar.notify.webhook import WebhookSender
 from radar.services.accounts import AccountService
+from radar.services.ack_links import AckLinkService
 from radar.services.database import DatabaseService
 from radar.services.engine import EngineService
 from radar.services.health import HealthService
@@ -45,6 +46,7 @@ class Container:
     triage: TriageService
     engine: EngineService
     notifications: NotificationService
+    ack_links: AckLinkService
     waker: Waker
     closers: list[Callable[[], None]] = field(default_factory=list)
 
@@ -66,6 +68,7 @@ def build(settings: Settings, *, clock: Clock | None = None) -> Container:
     waker = Waker()
     closers: list[Callable[[], None]] = []
     notifier = _notifier(settings, closers)
+    links = AckLinkService(uow, clock, policies, settings.effective_public_url)
     return Container(
         settings=settings,
         clock=clock,
@@ -82,8 +85,10 @@ def build(settings: Settings, *, clock: Clock | None = None) -> Container:
             policies,
             notifier,
             lease=timedelta(seconds=settings.notify_lease_seconds),
+            links=links,
         ),
         notifications=NotificationService(policies, notifier, clock),
+        ack_links=links,
         waker=waker,
         closers=closers,
     )

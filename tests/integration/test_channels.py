@@ -7,6 +7,7 @@ import hashlib
 import hmac
 import socket
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from email import message_from_bytes
@@ -18,9 +19,11 @@ import pytest
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import Envelope
 
+from radar.api.app import create_app
 from radar.bootstrap import Container, build
 from radar.clock import FrozenClock
 from radar.domain.access import Principal, User, UserRole
+from radar.domain.errors import Expired
 from radar.domain.notification import DeliveryState, Notification
 from radar.domain.response import Channel
 from radar.notify import slack
@@ -32,6 +35,7 @@ from radar.notify.webhook import WebhookSender
 from radar.services.incidents import Declaration
 from radar.settings import Settings
 from tests.conftest import EXAMPLE_POLICY, START
+from tests.support.live import serve
 from tests.support.recorder import Recorder, Reply, recording
 
 SECRET = "s3cret"
@@ -156,19 +160,16 @@ def test_a_sev2_reaches_radar_in_slack_end_to_end(server: Recorder, tmp_path: Pa
         database_url=url, slack_bot_token="xoxb-e2e", slack_api_url=server.url + "/api/"
     )
     clock = FrozenClock(datetime(2026, 11, 27, 10, 0, tzinfo=UTC))
-    c: Container = build(settings, clock=clock)
-    try:
-        c.database.upgrade()
-        c.policies.apply(EXAMPLE_POLICY.read_text(), filename="policy.yaml", author="test")
-        ana = Principal(User(id=0, username="ana", display_name="Ana", role=UserRole.ADMIN))
-        c.incidents.declare(ana, Declaration("Checkout down", "checkout", "sev2"))
+    with radar_with(settings, clock) as c:
         _run(c)
         assert [r.json()["channel"] for r in server.requests] == ["#radar"]
+        button = server.requests[0].json()["blocks"][1]["elements"][0]
+        assert button["url"].startswith("http://127.0.0.1:8080/ack/")
         clock.advance(timedelta(minutes=10))
         _run(c)
         # The engineering manager is called first; no phone channel yet, so SMS, then email,
         # are tried and are not configured either: a visible failure, not a silent one.
-        timeline = c.incidents.get(ana, "INC-1").timeline
+        timeline = c.incidents.get(ANA, "INC-1").timeline
         failed = [e.message for e in timeline if e.kind == "delivery_failed"]
         assert failed == [
             "Could not reach Laura Gómez (engineering manager, Payments) (engineering_manager) "
@@ -176,6 +177,20 @@ def test_a_sev2_reaches_radar_in_slack_end_to_end(server: Recorder, tmp_path: Pa
             "email not configured"
         ]
         assert len(server.requests) == 1
+
+
+ANA = Principal(User(id=0, username="ana", display_name="Ana", role=UserRole.ADMIN))
+
+
+@contextmanager
+def radar_with(settings: Settings, clock: FrozenClock | None = None) -> Iterator[Container]:
+    """Radar on ``settings`` with the example policy applied and a Sev2 on checkout declared."""
+    c = build(settings, clock=clock)
+    try:
+        c.database.upgrade()
+        c.policies.apply(EXAMPLE_POLICY.read_text(), filename="policy.yaml", author="test")
+        c.incidents.declare(ANA, Declaration("Checkout down", "checkout", "sev2"))
+        yield c
     finally:
         c.close()
 
@@ -255,18 +270,60 @@ def test_notify_test_reports_what_happened(server: Recorder, tmp_path: Path) -> 
         slack_bot_token="xoxb-t",
         slack_api_url=server.url + "/api/",
     )
-    c = build(settings)
-    try:
-        c.database.upgrade()
-        c.policies.apply(EXAMPLE_POLICY.read_text(), filename="policy.yaml", author="test")
+    with radar_with(settings) as c:
         sent = c.notifications.test("engineering_manager", service="catalog")
         assert (sent.recipient, sent.sent_through) == (
             "David Costa (engineering manager, Discovery)",
             "slack",
         )
-        assert server.requests[0].json()["channel"] == "U0DAVID05"
+        assert server.requests[-1].json()["channel"] == "U0DAVID05"
         missed = c.notifications.test("person:laura", via=(Channel.PHONE, Channel.EMAIL))
         assert missed.sent_through is None
         assert missed.problem == "not sent: phone not configured; email not configured"
-    finally:
-        c.close()
+
+
+def test_the_email_link_acknowledges_once_and_only_on_the_button(
+    smtp: tuple[int, list[Envelope]], tmp_path: Path
+) -> None:
+    port, received = smtp
+    settings = Settings(
+        database_url=f"sqlite:///{tmp_path / 'radar.db'}",
+        smtp_host="127.0.0.1",
+        smtp_port=port,
+        smtp_starttls=False,
+        smtp_from="radar@example.com",
+    )
+    clock = FrozenClock(START)
+    with radar_with(settings, clock) as c:
+        clock.advance(timedelta(minutes=10))
+        _run(c)  # phone and SMS are not configured: the call falls back to email
+        (envelope,) = received
+        text = message_from_bytes(envelope.content, policy=default).get_body(("plain",))
+        link = next(w for w in text.get_content().split() if "/ack/" in w)
+        path = link[link.index("/ack/") :]
+        with serve(create_app(c)) as url, httpx.Client(base_url=url) as web:
+            page = web.get(path)
+            assert page.status_code == 200
+            assert "Acknowledge as Laura Gómez?" in page.text
+            assert c.incidents.get(ANA, "INC-1").incident.acknowledgement is None
+            done = web.post(path)
+            assert done.status_code == 200
+            assert "Acknowledged by Laura Gómez" in done.text
+            again = web.post(path)
+            assert (again.status_code, "already used" in again.text) == (410, True)
+            forged = web.post(path[:-3] + "AAA")
+            assert forged.status_code == 404
+        ack = c.incidents.get(ANA, "INC-1").incident.acknowledgement
+        assert ack is not None
+        assert (ack.by, ack.via.value) == ("Laura Gómez", "email")
+
+
+def test_an_old_link_has_expired(tmp_path: Path) -> None:
+    clock = FrozenClock(START)
+    with radar_with(Settings(database_url=f"sqlite:///{tmp_path / 'radar.db'}"), clock) as c:
+        c.engine.fire_due()
+        (n,) = c.engine.plan(ANA, "INC-1").notifications
+        token = c.ack_links.url_for(n).rsplit("/", 1)[1]
+        clock.advance(timedelta(hours=25))
+        with pytest.raises(Expired):
+            c.ack_links.acknowledge(token)

@@ -10,10 +10,10 @@ from fastapi import FastAPI
 
 import radar
 from radar.api import errors
-from radar.api.routes import health, incidents, policy, triage
+from radar.api.routes import ack, health, incidents, policy, triage
 from radar.bootstrap import Container
 
-ALL_ROUTERS = (health.router, incidents.router, policy.router, triage.router)
+ALL_ROUTERS = (health.router, incidents.router, policy.router, triage.router, ack.router)
 
 
 def create_app(container: Container) -> FastAPI:

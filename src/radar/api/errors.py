@@ -19,6 +19,7 @@ from starlette.exceptions import HTTPException
 
 from radar.domain.errors import (
     Conflict,
+    Expired,
     Forbidden,
     InvalidInput,
     InvalidTransition,
@@ -35,6 +36,7 @@ STATUS: dict[type[RadarError], int] = {
     InvalidInput: 422,
     InvalidTransition: 409,
     Conflict: 409,
+    Expired: 410,
     Unauthenticated: 401,
     Forbidden: 403,
 }

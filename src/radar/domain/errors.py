@@ -61,6 +61,12 @@ class Conflict(RadarError):
     code = "conflict"
 
 
+class Expired(RadarError):
+    """Something that worked once no longer does: an acknowledge link used or past its time."""
+
+    code = "expired"
+
+
 class PolicyError(InvalidInput):
     """A policy file was refused. Each problem's ``field`` is ``file:line:column``."""
 

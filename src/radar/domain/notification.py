@@ -44,6 +44,8 @@ class Notification:
     channel: str | None = None
     last_error: str | None = None
     contacts: Mapping[str, str] = field(default_factory=dict)
+    link_used_at: datetime | None = None
+    ack_url: str | None = None  # set when sending: a signed one-click acknowledge link
 
     def address_for(self, channel: Channel) -> str | None:
         """Where ``channel`` reaches the recipient: a phone number, an address, a Slack id."""

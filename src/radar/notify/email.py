@@ -57,10 +57,12 @@ class EmailSender:
         msg["In-Reply-To"] = root
         msg["References"] = root
         msg["X-Radar-Key"] = n.key
-        msg.set_content(f"{n.subject}\n\n{n.body}\n\n{link}\n")
+        ack = f"\nAcknowledge (one click, no login): {n.ack_url}\n" if n.ack_url else ""
+        msg.set_content(f"{n.subject}\n\n{n.body}\n{ack}\n{link}\n")
+        button = f'<p><a href="{html.escape(n.ack_url)}">Acknowledge</a></p>' if n.ack_url else ""
         msg.add_alternative(
             f"<p><strong>{html.escape(n.subject)}</strong></p><p>{html.escape(n.body)}</p>"
-            f'<p><a href="{html.escape(link)}">{html.escape(link)}</a></p>',
+            f'{button}<p><a href="{html.escape(link)}">{html.escape(link)}</a></p>',
             subtype="html",
         )
         return msg

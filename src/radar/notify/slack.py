@@ -37,10 +37,20 @@ def client(token: str, api_url: str, timeout: int = 10) -> WebClient:
 
 
 def blocks(n: Notification) -> list[dict[str, Any]]:
-    return [
+    out: list[dict[str, Any]] = [
         {"type": "section", "text": {"type": "mrkdwn", "text": f"*{n.subject}*\n{n.body}"}},
-        {"type": "context", "elements": [{"type": "mrkdwn", "text": f"Radar · `{n.key}`"}]},
     ]
+    if n.ack_url:
+        button = {
+            "type": "button",
+            "text": {"type": "plain_text", "text": "Acknowledge"},
+            "style": "primary",
+            "url": n.ack_url,
+            "action_id": "radar_ack_link",
+        }
+        out.append({"type": "actions", "elements": [button]})
+    out.append({"type": "context", "elements": [{"type": "mrkdwn", "text": f"Radar · `{n.key}`"}]})
+    return out
 
 
 class SlackSender:

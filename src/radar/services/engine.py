@@ -13,7 +13,7 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from radar.clock import Clock
@@ -26,6 +26,7 @@ from radar.domain.incident import Incident
 from radar.domain.notification import Notification, retry_at
 from radar.domain.policy import Policy
 from radar.notify.base import DeliveryError, Notifier
+from radar.services.ack_links import AckLinkService
 from radar.services.incidents import incident_id
 from radar.services.policies import PolicyService
 from radar.services.response import follow
@@ -53,12 +54,14 @@ class EngineService:
         policies: PolicyService,
         notifier: Notifier,
         lease: timedelta = LEASE,
+        links: AckLinkService | None = None,
     ) -> None:
         self._uow = uow
         self._clock = clock
         self._policies = policies
         self._notifier = notifier
         self._lease = lease
+        self._links = links
 
     def fire_due(self, limit: int = 50) -> int:
         """Fire the timers due now on up to ``limit`` incidents; the number of timers fired."""
@@ -144,6 +147,8 @@ class EngineService:
             uow.commit()
 
     def _send(self, n: Notification) -> tuple[str, DeliveryError | None]:
+        if self._links is not None:
+            n = replace(n, ack_url=self._links.url_for(n))
         try:
             return self._notifier.deliver(n), None
         except DeliveryError as exc:

@@ -46,6 +46,7 @@ def _to_domain(row: Mapping[Any, Any]) -> Notification:
         label=row["label"],
         channels=tuple(Channel(c) for c in row["channels"].split(",") if c),
         contacts=json.loads(row["contacts"] or "{}"),
+        link_used_at=row["link_used_at"],
         subject=row["subject"],
         body=row["body"],
         state=DeliveryState(row["state"]),
@@ -135,6 +136,19 @@ class OutboxRepository:
             values["next_attempt_at"] = retry_at
         stmt = update(OUTBOX).where(_MINE).values(**values)
         return bool(self.session.execute(stmt, {"nid": nid, "owner": owner}).rowcount)  # type: ignore[attr-defined]
+
+    def get(self, nid: int) -> Notification | None:
+        row = self.session.execute(select(OUTBOX).where(OUTBOX.c.id == nid)).mappings().first()
+        return _to_domain(row) if row else None
+
+    def use_link(self, nid: int, now: datetime) -> bool:
+        """Mark the notification's acknowledge link used; False if it already was."""
+        stmt = (
+            update(OUTBOX)
+            .where(OUTBOX.c.id == nid, OUTBOX.c.link_used_at.is_(None))
+            .values(link_used_at=now)
+        )
+        return bool(self.session.execute(stmt).rowcount)  # type: ignore[attr-defined]
 
     def of_incident(self, incident_id: int) -> list[Notification]:
         rows = self.session.execute(_OF_INCIDENT, {"incident_id": incident_id}).mappings()

@@ -223,3 +223,14 @@ class NotificationRow(Base):
     sent_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     channel: Mapped[str | None] = mapped_column(String(20))
     last_error: Mapped[str | None] = mapped_column(Text)
+    link_used_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+
+
+class ServerSecretRow(Base):
+    """Secrets Radar makes for itself, shared by every process (the acknowledge-link key)."""
+
+    __tablename__ = "server_secrets"
+
+    name: Mapped[str] = mapped_column(String(50), primary_key=True)
+    value: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)

@@ -12,6 +12,7 @@ from radar.store.db import Database
 from radar.store.incidents import IncidentRepository
 from radar.store.outbox import OutboxRepository
 from radar.store.policies import PolicyRepository
+from radar.store.secrets import SecretRepository
 from radar.store.timers import TimerRepository
 
 
@@ -23,6 +24,7 @@ class UnitOfWork:
         self.policies = PolicyRepository(session)
         self.timers = TimerRepository(session)
         self.outbox = OutboxRepository(session)
+        self.secrets = SecretRepository(session)
 
     def commit(self) -> None:
         self.session.commit()

@@ -78,6 +78,7 @@ def upgrade() -> None:
         sa.Column("sent_at", _ts(), nullable=True),
         sa.Column("channel", sa.String(length=20), nullable=True),
         sa.Column("last_error", sa.Text(), nullable=True),
+        sa.Column("link_used_at", _ts(), nullable=True),
         sa.ForeignKeyConstraint(
             ["incident_id"],
             ["incidents.id"],
@@ -98,8 +99,17 @@ def upgrade() -> None:
     )
     op.create_index("ix_notifications_incident_id_id", "notifications", ["incident_id", "id"])
 
+    op.create_table(
+        "server_secrets",
+        sa.Column("name", sa.String(length=50), nullable=False),
+        sa.Column("value", sa.String(length=200), nullable=False),
+        sa.Column("created_at", _ts(), nullable=False),
+        sa.PrimaryKeyConstraint("name", name=op.f("pk_server_secrets")),
+    )
+
 
 def downgrade() -> None:
+    op.drop_table("server_secrets")
     op.drop_index("ix_notifications_incident_id_id", table_name="notifications")
     op.drop_index("ix_notifications_pending_next", table_name="notifications")
     op.drop_table("notifications")

@@ -1,0 +1,126 @@
+"""Acknowledge from a notification: a signed link that needs no login, expires, and works once.
+
+The link carries the notification's id and an expiry, signed with HMAC-SHA256 under a key that
+Radar makes once and keeps in the database (``server_secrets``), so every process accepts the
+links of every other. Using it acknowledges the incident as the person the notification went to,
+through the channel that carried it, and marks the link used.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import json
+import threading
+from dataclasses import dataclass
+from datetime import timedelta
+
+from radar.clock import Clock
+from radar.domain import events as ev
+from radar.domain import incident as inc
+from radar.domain.errors import Expired, NotFound
+from radar.domain.incident import Actor, Incident, Via
+from radar.domain.notification import Notification
+from radar.services.policies import PolicyService
+from radar.services.response import follow
+from radar.store.uow import UnitOfWorkProvider
+
+LIFETIME = timedelta(hours=24)
+KEY_NAME = "ack_links"
+
+
+@dataclass(frozen=True)
+class LinkTarget:
+    """What a link would do: acknowledge ``incident`` as ``who``."""
+
+    incident: Incident
+    who: str
+    subject: str
+
+
+def _b64(data: bytes) -> str:
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
+
+
+def _unb64(text: str) -> bytes:
+    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+
+
+class AckLinkService:
+    def __init__(
+        self, uow: UnitOfWorkProvider, clock: Clock, policies: PolicyService, public_url: str
+    ) -> None:
+        self._uow = uow
+        self._clock = clock
+        self._policies = policies
+        self._public_url = public_url.rstrip("/")
+        self._key: bytes | None = None
+        self._lock = threading.Lock()
+
+    def _secret(self) -> bytes:
+        with self._lock:
+            if self._key is None:
+                with self._uow(write=True) as uow:
+                    value = uow.secrets.get_or_create(KEY_NAME, self._clock.now())
+                    uow.commit()
+                self._key = value.encode()
+            return self._key
+
+    def url_for(self, n: Notification) -> str:
+        expires = int((self._clock.now() + LIFETIME).timestamp())
+        payload = _b64(json.dumps({"n": n.id, "e": expires}, separators=(",", ":")).encode())
+        signature = _b64(hmac.new(self._secret(), payload.encode(), hashlib.sha256).digest())
+        return f"{self._public_url}/ack/{payload}.{signature}"
+
+    def _notification_id(self, token: str) -> int:
+        payload, _, signature = token.partition(".")
+        expected = _b64(hmac.new(self._secret(), payload.encode(), hashlib.sha256).digest())
+        if not signature or not hmac.compare_digest(signature, expected):
+            raise NotFound("this acknowledge link is not valid", field="link")
+        data = json.loads(_unb64(payload))
+        if self._clock.now().timestamp() > data["e"]:
+            raise Expired("this acknowledge link has expired; acknowledge in Radar instead")
+        return int(data["n"])
+
+    def inspect(self, token: str) -> LinkTarget:
+        """What the link would do, without doing it (a GET must change nothing)."""
+        nid = self._notification_id(token)
+        with self._uow() as uow:
+            n = self._usable(uow.outbox.get(nid))
+            incident = uow.incidents.get(n.incident_id)
+        return LinkTarget(incident, _person(n), n.subject)
+
+    def acknowledge(self, token: str) -> LinkTarget:
+        nid = self._notification_id(token)
+        now = self._clock.now()
+        with self._uow(write=True) as uow:
+            n = self._usable(uow.outbox.get(nid))
+            if not uow.outbox.use_link(nid, now):
+                raise Expired("this acknowledge link was already used")
+            current = uow.incidents.get(n.incident_id, for_update=True)
+            who = Actor(_person(n), _via(n))
+            changed, events = current, list[ev.Event]()
+            if current.is_open and current.acknowledgement is None:
+                changed, events = inc.acknowledge(current, who, now)
+                uow.incidents.save(changed, [e.entry() for e in events])
+                follow(uow, self._policies.current_in(uow).policy, changed, events, now)
+            uow.commit()
+        return LinkTarget(changed, who.name, n.subject)
+
+    @staticmethod
+    def _usable(n: Notification | None) -> Notification:
+        if n is None:
+            raise NotFound("this acknowledge link is not valid", field="link")
+        if n.link_used_at is not None:
+            raise Expired("this acknowledge link was already used")
+        return n
+
+
+def _person(n: Notification) -> str:
+    """``Laura Gómez`` from ``Laura Gómez (engineering manager, Payments)``."""
+    return n.label.split(" (", 1)[0]
+
+
+def _via(n: Notification) -> Via:
+    return {"slack": Via.SLACK, "sms": Via.SMS, "phone": Via.PHONE}.get(n.channel or "", Via.EMAIL)
