@@ -10,7 +10,7 @@ from pathlib import Path
 import httpx
 
 from radar.clock import Clock, SystemClock
-from radar.domain.response import Channel
+from radar.domain.response import Channel, Target
 from radar.notify import slack
 from radar.notify.base import Notifier
 from radar.notify.email import EmailSender, SmtpConfig
@@ -86,6 +86,7 @@ def build(settings: Settings, *, clock: Clock | None = None) -> Container:
             notifier,
             lease=timedelta(seconds=settings.notify_lease_seconds),
             links=links,
+            fallback=Target.parse(settings.fallback_target) if settings.fallback_target else None,
         ),
         notifications=NotificationService(policies, notifier, clock),
         ack_links=links,

@@ -10,6 +10,8 @@ from pathlib import Path
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from radar.domain.response import Target
+
 DEFAULT_DATABASE_URL = "sqlite:///./radar.db"
 
 
@@ -98,6 +100,12 @@ class Settings(BaseSettings):
         description="Secret that signs outgoing webhooks (HMAC-SHA256). Empty: webhooks are "
         "not configured, and webhook notifications are recorded as not sent.",
     )
+    fallback_target: str = Field(
+        "",
+        description="Where Radar says so when a notification finally fails (after its retries "
+        "and fallbacks): `slack:#channel`, `email:ADDRESS` or `webhook:https://URL`. Empty: the "
+        "failure is only on the incident's timeline and in the log.",
+    )
     admin_username: str = Field(
         "admin", description="Name of the first admin account `radar user bootstrap-admin` creates."
     )
@@ -106,6 +114,17 @@ class Settings(BaseSettings):
     @classmethod
     def _normalise(cls, value: str) -> str:
         return normalise_database_url(value)
+
+    @field_validator("fallback_target")
+    @classmethod
+    def _fallback(cls, value: str) -> str:
+        if not value:
+            return value
+        kind = value.partition(":")[0]
+        if kind not in ("slack", "email", "webhook"):
+            raise ValueError("must be slack:#channel, email:ADDRESS or webhook:https://URL")
+        Target.parse(value)  # the same forms and checks as in the policy
+        return value
 
     @field_validator("sqlite_synchronous")
     @classmethod

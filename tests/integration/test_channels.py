@@ -327,3 +327,28 @@ def test_an_old_link_has_expired(tmp_path: Path) -> None:
         clock.advance(timedelta(hours=25))
         with pytest.raises(Expired):
             c.ack_links.acknowledge(token)
+
+
+def test_a_final_failure_tells_the_fallback_target(server: Recorder, tmp_path: Path) -> None:
+    settings = Settings(
+        database_url=f"sqlite:///{tmp_path / 'radar.db'}",
+        slack_bot_token="xoxb-f",
+        slack_api_url=server.url + "/api/",
+        fallback_target="slack:#radar-admins",
+    )
+    clock = FrozenClock(START)
+    with radar_with(settings, clock) as c:
+        _run(c)  # #radar
+        clock.advance(timedelta(minutes=10))
+        _run(c)  # the call: nothing configured for phone, SMS or email
+        channels = [r.json()["channel"] for r in server.requests]
+        assert channels == ["#radar", "#radar-admins"]
+        alert = server.requests[1].json()["text"]
+        assert alert.startswith("Radar could not deliver: INC-1 · Sev2 - Major · Checkout down")
+        failed = [e for e in c.incidents.get(ANA, "INC-1").timeline if e.kind == "delivery_failed"]
+        assert (failed[0].message or "").endswith("; #radar-admins was told")
+
+
+def test_a_fallback_target_must_be_a_channel_or_an_address() -> None:
+    with pytest.raises(ValueError, match="must be slack:#channel, email:ADDRESS"):
+        Settings(fallback_target="engineering_manager")

@@ -52,10 +52,11 @@ class Notification:
         return self.contacts.get(channel.value)
 
 
-def retry_at(attempts: int, now: datetime) -> datetime | None:
+def retry_at(attempts: int, now: datetime, jitter: float = 0.5) -> datetime | None:
     """When to try again after ``attempts`` failed tries: 30 s, doubling, at most 10 minutes
-    apart; None once ``MAX_ATTEMPTS`` are spent."""
+    apart, spread by ±10 % (``jitter`` in [0, 1), 0.5 for none) so that many notifications
+    failing together do not all retry at once; None once ``MAX_ATTEMPTS`` are spent."""
     if attempts >= MAX_ATTEMPTS:
         return None
     wait: timedelta = min(FIRST_RETRY * 2 ** max(attempts - 1, 0), LAST_RETRY)
-    return now + wait
+    return now + wait * (0.9 + 0.2 * jitter)

@@ -11,6 +11,7 @@ sent afterwards; a worker killed in between lets the lease lapse and the next wo
 from __future__ import annotations
 
 import logging
+import random
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, replace
@@ -25,6 +26,7 @@ from radar.domain.firing import Outgoing
 from radar.domain.incident import Incident
 from radar.domain.notification import Notification, retry_at
 from radar.domain.policy import Policy
+from radar.domain.response import Target
 from radar.notify.base import DeliveryError, Notifier
 from radar.services.ack_links import AckLinkService
 from radar.services.incidents import incident_id
@@ -55,6 +57,7 @@ class EngineService:
         notifier: Notifier,
         lease: timedelta = LEASE,
         links: AckLinkService | None = None,
+        fallback: Target | None = None,
     ) -> None:
         self._uow = uow
         self._clock = clock
@@ -62,6 +65,7 @@ class EngineService:
         self._notifier = notifier
         self._lease = lease
         self._links = links
+        self._fallback = fallback
 
     def fire_due(self, limit: int = 50) -> int:
         """Fire the timers due now on up to ``limit`` incidents; the number of timers fired."""
@@ -138,13 +142,36 @@ class EngineService:
             if error is None:
                 uow.outbox.sent(n.id, owner, channel, done)
             else:
-                again = retry_at(n.attempts, done) if error.retryable else None
+                spread = random.random()  # noqa: S311 - spreading retries, not a secret
+                again = retry_at(n.attempts, done, spread) if error.retryable else None
                 if again is not None and error.retry_after:
                     again = max(again, done + timedelta(seconds=error.retry_after))
                 uow.outbox.failed(n.id, owner, error.message, again, done)
                 if again is None:
-                    uow.incidents.append(n.incident_id, [_gave_up(n, error, done)])
+                    told = self._tell_fallback(uow, n, error, done)
+                    uow.incidents.append(n.incident_id, [_gave_up(n, error, done, told)])
             uow.commit()
+
+    def _tell_fallback(
+        self, uow: UnitOfWork, n: Notification, error: DeliveryError, now: datetime
+    ) -> str | None:
+        """Queue word of a failed notification to the admins' fallback target, if one is set
+        (and the failure is not itself the fallback's): a page never disappears silently."""
+        target = self._fallback
+        if target is None or n.key.startswith("fallback:"):
+            return None
+        channel = target.default_channels[0]
+        outgoing = Outgoing(
+            target=str(target),
+            address=target.value,
+            label=target.value,
+            channels=(channel,),
+            subject=f"Radar could not deliver: {n.subject}",
+            body=f"Radar could not reach {n.label} ({n.target}): {error.message}",
+            contacts=((channel.value, target.value),),
+        )
+        uow.outbox.add(n.incident_id, None, [(f"fallback:{n.key}", outgoing)], now)
+        return target.value
 
     def _send(self, n: Notification) -> tuple[str, DeliveryError | None]:
         if self._links is not None:
@@ -186,12 +213,15 @@ def _key(incident: int, timer: Timer, o: Outgoing) -> str:
     return f"{incident}:timer-{timer.id}:{o.target}"
 
 
-def _gave_up(n: Notification, error: DeliveryError, now: datetime) -> TimelineEntry:
+def _gave_up(
+    n: Notification, error: DeliveryError, now: datetime, told: str | None
+) -> TimelineEntry:
     return TimelineEntry(
         at=now,
         kind="delivery_failed",
         actor="Radar",
         via="engine",
         message=f"Could not reach {n.label} ({n.target}) after {n.attempts} "
-        f"attempt{'' if n.attempts == 1 else 's'}: {error.message}",
+        f"attempt{'' if n.attempts == 1 else 's'}: {error.message}"
+        + (f"; {told} was told" if told else ""),
     )
