@@ -173,14 +173,19 @@ class IncidentDeclined(Event):
 
 
 @dataclass(frozen=True, kw_only=True)
-class Escalated(Event):
-    """The engine told people: ``message`` says who, how and why."""
+class EngineNote(Event):
+    """Something the engine did, in one sentence: ``message`` says who, how and why."""
 
     message: str
-    kind = "escalated"
 
     def entry(self) -> TimelineEntry:
         return self._entry(message=self.message)
+
+
+class Escalated(EngineNote):
+    """The engine told people."""
+
+    kind = "escalated"
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -195,15 +200,10 @@ class Held(Event):
         return self._entry(field="due_at", new=_stamp(self.until), message=self.message)
 
 
-@dataclass(frozen=True, kw_only=True)
-class Reminded(Event):
+class Reminded(EngineNote):
     """The engine reminded people about an update or a role that is still missing."""
 
-    message: str
     kind = "reminded"
-
-    def entry(self) -> TimelineEntry:
-        return self._entry(message=self.message)
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -289,7 +289,7 @@ def _notify(
     now: datetime,
     notify: tuple[Notify, ...],
     reason: str,
-    event: type[ev.Escalated] | type[ev.Reminded] = ev.Escalated,
+    event: type[ev.EngineNote] = ev.Escalated,
 ) -> Firing:
     subject = _subject(incident, sev)
     outgoing, told, missed = [], [], []

@@ -17,13 +17,12 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from radar.clock import Clock
-from radar.domain import events as ev
 from radar.domain import incident as inc
 from radar.domain.errors import Expired, NotFound
 from radar.domain.incident import Actor, Incident, Via
 from radar.domain.notification import Notification
+from radar.services import response
 from radar.services.policies import PolicyService
-from radar.services.response import follow
 from radar.store.uow import UnitOfWorkProvider
 
 LIFETIME = timedelta(hours=24)
@@ -100,11 +99,10 @@ class AckLinkService:
                 raise Expired("this acknowledge link was already used")
             current = uow.incidents.get(n.incident_id, for_update=True)
             who = Actor(_person(n), _via(n))
-            changed, events = current, list[ev.Event]()
+            changed = current
             if current.is_open and current.acknowledgement is None:
                 changed, events = inc.acknowledge(current, who, now)
-                uow.incidents.save(changed, [e.entry() for e in events])
-                follow(uow, self._policies.current_in(uow).policy, changed, events, now)
+                response.save(uow, self._policies.current_in(uow).policy, changed, events, now)
             uow.commit()
         return LinkTarget(changed, who.name, n.subject)
 

@@ -28,10 +28,10 @@ from radar.domain.notification import Notification, retry_at
 from radar.domain.policy import Policy
 from radar.domain.response import Target
 from radar.notify.base import DeliveryError, Notifier
+from radar.services import response
 from radar.services.ack_links import AckLinkService
 from radar.services.incidents import incident_id
 from radar.services.policies import PolicyService
-from radar.services.response import follow
 from radar.store import db as store_db
 from radar.store.timers import WAKE_CHANNEL
 from radar.store.uow import UnitOfWork, UnitOfWorkProvider
@@ -116,8 +116,7 @@ class EngineService:
             uow.incidents.append(incident.id, entries)
             return None
         changed, events = result.change
-        uow.incidents.save(changed, entries + [e.entry() for e in events])
-        follow(uow, policy, changed, events, now)
+        response.save(uow, policy, changed, events, now, before=entries)
         return changed
 
     def deliver_due(self, owner: str, limit: int = 50) -> int:

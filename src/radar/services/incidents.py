@@ -17,9 +17,9 @@ from radar.domain.lifecycle import Status
 from radar.domain.listing import IncidentFilter, encode_cursor, page
 from radar.domain.policy import Policy
 from radar.domain.roles import Role
+from radar.services import response
 from radar.services.access import actor, require_write
 from radar.services.policies import PolicyService
-from radar.services.response import follow
 from radar.services.triage import suggest
 from radar.store.uow import UnitOfWorkProvider
 
@@ -95,7 +95,7 @@ class IncidentService:
                 severity_reason=data.severity_reason,
             )
             stored = uow.incidents.add(incident, [e.entry() for e in events])
-            scheduled = follow(uow, running.policy, stored, events, stored.declared_at)
+            scheduled = response.follow(uow, running.policy, stored, events, stored.declared_at)
             uow.commit()
         if scheduled:
             self._wake()
@@ -245,8 +245,7 @@ class IncidentService:
             changed, events = decide(policy, current, actor(principal, via), now)
             if not events:
                 return changed
-            uow.incidents.save(changed, [e.entry() for e in events])
-            scheduled = follow(uow, policy, changed, events, now)
+            scheduled = response.save(uow, policy, changed, events, now)
             uow.commit()
         if scheduled:
             self._wake()

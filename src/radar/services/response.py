@@ -11,6 +11,7 @@ from datetime import datetime
 from radar.domain import escalation
 from radar.domain import events as ev
 from radar.domain.errors import InvalidInput
+from radar.domain.events import TimelineEntry
 from radar.domain.incident import Incident
 from radar.domain.policy import Policy
 from radar.store.uow import UnitOfWork
@@ -49,3 +50,17 @@ def follow(
     if reaction.schedule:
         uow.timers.announce()
     return bool(reaction.schedule)
+
+
+def save(
+    uow: UnitOfWork,
+    policy: Policy,
+    incident: Incident,
+    events: Sequence[ev.Event],
+    now: datetime,
+    before: Sequence[TimelineEntry] = (),
+) -> bool:
+    """Store a decided change of a locked incident: its new state, ``before`` and its events on
+    the timeline, and the timers that follow. True when new timers were scheduled."""
+    uow.incidents.save(incident, [*before, *(e.entry() for e in events)])
+    return follow(uow, policy, incident, events, now)
