@@ -117,7 +117,7 @@ def _notifier(settings: Settings, closers: list[Callable[[], None]]) -> Notifier
     token = settings.slack_bot_token.get_secret_value()
     if token:
         web = slack.client(token, settings.slack_api_url)
-        senders[Channel.SLACK] = SlackSender(web)
+        senders[Channel.SLACK] = SlackSender(web, settings.effective_public_url)
     if settings.smtp_host:
         smtp = SmtpConfig(
             host=settings.smtp_host,

@@ -7,7 +7,6 @@ import hashlib
 import hmac
 import socket
 from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from email import message_from_bytes
@@ -20,9 +19,7 @@ from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import Envelope
 
 from radar.api.app import create_app
-from radar.bootstrap import Container, build
 from radar.clock import FrozenClock
-from radar.domain.access import Principal, User, UserRole
 from radar.domain.errors import Expired
 from radar.domain.notification import DeliveryState, Notification
 from radar.domain.response import Channel
@@ -32,10 +29,10 @@ from radar.notify.email import EmailSender, SmtpConfig
 from radar.notify.router import Router
 from radar.notify.slack import SlackSender
 from radar.notify.webhook import WebhookSender
-from radar.services.incidents import Declaration
 from radar.settings import Settings
-from tests.conftest import EXAMPLE_POLICY, START
+from tests.conftest import START
 from tests.support.live import serve
+from tests.support.radar import ANA, radar_with, run_engine
 from tests.support.recorder import Recorder, Reply, recording
 
 SECRET = "s3cret"
@@ -140,7 +137,13 @@ def test_fallbacks_are_tried_in_order_until_one_takes_it(
 ) -> None:
     router = Router({Channel.SLACK: web})
     n = note((Channel.PHONE, Channel.SMS, Channel.SLACK), phone="+34600000001", slack="U0LAURA01")
-    assert router.deliver(n) == "slack"
+    delivered = router.deliver(n)
+    assert delivered.channel == "slack"
+    assert [(a.channel, a.outcome) for a in delivered.attempts] == [
+        ("phone", "skipped"),
+        ("sms", "skipped"),
+        ("slack", "sent"),
+    ]
     assert [r.json()["channel"] for r in server.requests] == ["U0LAURA01"]
 
 
@@ -161,12 +164,14 @@ def test_a_sev2_reaches_radar_in_slack_end_to_end(server: Recorder, tmp_path: Pa
     )
     clock = FrozenClock(datetime(2026, 11, 27, 10, 0, tzinfo=UTC))
     with radar_with(settings, clock) as c:
-        _run(c)
+        run_engine(c)
         assert [r.json()["channel"] for r in server.requests] == ["#radar"]
-        button = server.requests[0].json()["blocks"][1]["elements"][0]
+        (actions,) = [b for b in server.requests[0].json()["blocks"] if b["type"] == "actions"]
+        button, resolve, _ = actions["elements"]
+        assert (resolve["action_id"], resolve["value"]) == ("radar_resolve", "INC-1")
         assert button["url"].startswith("http://127.0.0.1:8080/ack/")
         clock.advance(timedelta(minutes=10))
-        _run(c)
+        run_engine(c)
         # The engineering manager is called first; no phone channel yet, so SMS, then email,
         # are tried and are not configured either: a visible failure, not a silent one.
         timeline = c.incidents.get(ANA, "INC-1").timeline
@@ -177,27 +182,6 @@ def test_a_sev2_reaches_radar_in_slack_end_to_end(server: Recorder, tmp_path: Pa
             "email not configured"
         ]
         assert len(server.requests) == 1
-
-
-ANA = Principal(User(id=0, username="ana", display_name="Ana", role=UserRole.ADMIN))
-
-
-@contextmanager
-def radar_with(settings: Settings, clock: FrozenClock | None = None) -> Iterator[Container]:
-    """Radar on ``settings`` with the example policy applied and a Sev2 on checkout declared."""
-    c = build(settings, clock=clock)
-    try:
-        c.database.upgrade()
-        c.policies.apply(EXAMPLE_POLICY.read_text(), filename="policy.yaml", author="test")
-        c.incidents.declare(ANA, Declaration("Checkout down", "checkout", "sev2"))
-        yield c
-    finally:
-        c.close()
-
-
-def _run(c: Container) -> None:
-    while c.engine.fire_due() or c.engine.deliver_due("test"):
-        pass
 
 
 @pytest.fixture
@@ -296,7 +280,7 @@ def test_the_email_link_acknowledges_once_and_only_on_the_button(
     clock = FrozenClock(START)
     with radar_with(settings, clock) as c:
         clock.advance(timedelta(minutes=10))
-        _run(c)  # phone and SMS are not configured: the call falls back to email
+        run_engine(c)  # phone and SMS are not configured: the call falls back to email
         (envelope,) = received
         text = message_from_bytes(envelope.content, policy=default).get_body(("plain",))
         link = next(w for w in text.get_content().split() if "/ack/" in w)
@@ -323,7 +307,7 @@ def test_an_old_link_has_expired(tmp_path: Path) -> None:
     with radar_with(Settings(database_url=f"sqlite:///{tmp_path / 'radar.db'}"), clock) as c:
         c.engine.fire_due()
         (n,) = c.engine.plan(ANA, "INC-1").notifications
-        token = c.ack_links.url_for(n).rsplit("/", 1)[1]
+        token = c.ack_links.token_for(n)
         clock.advance(timedelta(hours=25))
         with pytest.raises(Expired):
             c.ack_links.acknowledge(token)
@@ -338,9 +322,9 @@ def test_a_final_failure_tells_the_fallback_target(server: Recorder, tmp_path: P
     )
     clock = FrozenClock(START)
     with radar_with(settings, clock) as c:
-        _run(c)  # #radar
+        run_engine(c)  # #radar
         clock.advance(timedelta(minutes=10))
-        _run(c)  # the call: nothing configured for phone, SMS or email
+        run_engine(c)  # the call: nothing configured for phone, SMS or email
         channels = [r.json()["channel"] for r in server.requests]
         assert channels == ["#radar", "#radar-admins"]
         alert = server.requests[1].json()["text"]

@@ -10,6 +10,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
+from urllib.parse import parse_qs
 
 
 @dataclass
@@ -21,6 +22,10 @@ class Request:
 
     def json(self) -> Any:
         return json.loads(self.body)
+
+    def form(self) -> dict[str, list[str]]:
+        """A form-encoded body (Twilio's REST API takes these)."""
+        return parse_qs(self.body.decode(), keep_blank_values=True)
 
 
 @dataclass
@@ -35,11 +40,15 @@ class Reply:
 class Recorder:
     url: str
     requests: list[Request] = field(default_factory=list)
-    replies: list[Reply] = field(default_factory=list)  # used in order; then 200 {"ok": true}
+    replies: list[Reply] = field(default_factory=list)  # used in order; then ``default``
     release: threading.Event = field(default_factory=threading.Event)
+    default: Reply = field(default_factory=Reply)
 
     def next_reply(self) -> Reply:
-        return self.replies.pop(0) if self.replies else Reply()
+        return self.replies.pop(0) if self.replies else self.default
+
+    def paths(self) -> list[str]:
+        return [r.path for r in self.requests]
 
 
 @contextmanager

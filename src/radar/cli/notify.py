@@ -41,6 +41,8 @@ def send_test(
     with container() as c:
         result = c.notifications.test(target, service=service, via=channels)
     if result.sent_through:
-        out.print(f"sent to {result.recipient} through {result.sent_through}", markup=False)
+        known = f" ({result.provider_id})" if result.provider_id else ""
+        text = f"sent to {result.recipient} through {result.sent_through}{known}"
+        out.print(text, markup=False)
         return
     raise fail(f"{result.recipient}: {result.problem}", EXIT_REFUSED)

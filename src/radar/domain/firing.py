@@ -24,9 +24,10 @@ from radar.domain.escalation import (
     update_timer,
 )
 from radar.domain.incident import Incident
+from radar.domain.notification import Kind
 from radar.domain.policy import Policy
 from radar.domain.preview import VERBS, span
-from radar.domain.response import Channel, HoursMode, Notify, Target, TargetKind
+from radar.domain.response import OWN_CHANNEL, Channel, HoursMode, Notify, Target, TargetKind
 from radar.domain.roles import Role, TeamRole
 from radar.domain.severity import Severity
 
@@ -47,6 +48,8 @@ class Outgoing:
     subject: str
     body: str
     contacts: tuple[tuple[str, str], ...] = ()
+    facts: tuple[tuple[str, str], ...] = ()  # Severity, Service, Status ... shown as fields
+    kind: Kind = Kind.MESSAGE
 
 
 @dataclass(frozen=True)
@@ -231,7 +234,7 @@ def _first_holder(incident: Incident, roles: tuple[Role, ...]) -> Target | None:
 
 def resolve(policy: Policy, incident: Incident, target: Target) -> tuple[str, str] | None:
     """Who ``target`` means for this incident now: (address, label), or None if nobody."""
-    if target.kind in (TargetKind.SLACK_CHANNEL, TargetKind.EMAIL, TargetKind.WEBHOOK):
+    if target.kind in OWN_CHANNEL:
         return target.value, target.value
     if target.kind is TargetKind.PERSON:
         person = policy.person(target.value)
@@ -254,13 +257,8 @@ def resolve(policy: Policy, incident: Incident, target: Target) -> tuple[str, st
 def contacts_of(policy: Policy, target: Target, address: str) -> tuple[tuple[str, str], ...]:
     """How each channel reaches the recipient, from the policy as it is now: a channel or an
     address as written, or a person's email, phone (for calls and SMS) and Slack id."""
-    own = {
-        TargetKind.SLACK_CHANNEL: Channel.SLACK,
-        TargetKind.EMAIL: Channel.EMAIL,
-        TargetKind.WEBHOOK: Channel.WEBHOOK,
-    }
-    if target.kind in own:
-        return ((own[target.kind].value, target.value),)
+    if target.kind in OWN_CHANNEL:
+        return ((OWN_CHANNEL[target.kind].value, target.value),)
     person = policy.find_person(address)
     if person is None:
         return ()
@@ -271,6 +269,43 @@ def contacts_of(policy: Policy, target: Target, address: str) -> tuple[tuple[str
         (Channel.SLACK, person.slack),
     ]
     return tuple((c.value, v) for c, v in pairs if v)
+
+
+def facts(incident: Incident, sev: Severity) -> tuple[tuple[str, str], ...]:
+    """The incident at a glance, for the fields of a Slack card. A restricted incident shows
+    only its reference, level and status."""
+    ack = incident.acknowledgement
+    pairs = [
+        ("Reference", incident.reference),
+        ("Severity", sev.name),
+        ("Service", "" if incident.restricted else incident.service),
+        ("Status", incident.status.value + (" (drill)" if incident.drill else "")),
+        ("Acknowledged", f"by {ack.by}" if ack else "not yet"),
+    ]
+    return tuple((k, v) for k, v in pairs if v)
+
+
+def refresh(policy: Policy, incident: Incident, target: str) -> Outgoing | None:
+    """The up-to-date card for the incident's earlier message in a Slack channel."""
+    try:
+        sev = policy.severity(incident.severity)
+    except InvalidInput:
+        return None  # the level left the policy: the message stays as it was
+    channel = Target.parse(target).value
+    body = f"Status: {incident.status.value}" + (
+        f" · acknowledged by {incident.acknowledgement.by}" if incident.acknowledgement else ""
+    )
+    return Outgoing(
+        target=target,
+        address=channel,
+        label=channel,
+        channels=(Channel.SLACK,),
+        subject=_subject(incident, sev),
+        body=body,
+        contacts=((Channel.SLACK.value, channel),),
+        facts=facts(incident, sev),
+        kind=Kind.REFRESH,
+    )
 
 
 def _subject(incident: Incident, sev: Severity) -> str:
@@ -292,6 +327,7 @@ def _notify(
     event: type[ev.EngineNote] = ev.Escalated,
 ) -> Firing:
     subject = _subject(incident, sev)
+    card = facts(incident, sev)
     outgoing, told, missed = [], [], []
     for n in notify:
         found = resolve(policy, incident, n.target)
@@ -300,7 +336,9 @@ def _notify(
             continue
         address, label = found
         contacts = contacts_of(policy, n.target, address)
-        outgoing.append(Outgoing(str(n.target), address, label, n.via, subject, reason, contacts))
+        outgoing.append(
+            Outgoing(str(n.target), address, label, n.via, subject, reason, contacts, facts=card)
+        )
         told.append(
             f"{label} {VERBS[n.via[0]]}"
             if n.target.kind is not TargetKind.SLACK_CHANNEL

@@ -8,7 +8,7 @@ sends again, with the same ``key`` so receivers can tell a repeat from a new mes
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from enum import StrEnum
 
@@ -19,10 +19,16 @@ FIRST_RETRY = timedelta(seconds=30)
 LAST_RETRY = timedelta(minutes=10)
 
 
+class Kind(StrEnum):
+    MESSAGE = "message"
+    REFRESH = "refresh"  # bring the earlier Slack message about the incident up to date
+
+
 class DeliveryState(StrEnum):
     PENDING = "pending"
     SENT = "sent"
     FAILED = "failed"
+    SKIPPED = "skipped"  # a refresh with nothing left to update
 
 
 @dataclass(frozen=True)
@@ -45,11 +51,109 @@ class Notification:
     last_error: str | None = None
     contacts: Mapping[str, str] = field(default_factory=dict)
     link_used_at: datetime | None = None
+    facts: tuple[tuple[str, str], ...] = ()
+    kind: Kind = Kind.MESSAGE
+    provider_id: str | None = None  # what the provider called it: Slack channel:ts, Twilio SID
+    ack_token: str | None = None  # set when sending: signs the acknowledge link and keypress
     ack_url: str | None = None  # set when sending: a signed one-click acknowledge link
+    bundled: tuple[Notification, ...] = ()  # others for the same recipient sent in this one
+
+    @property
+    def members(self) -> tuple[Notification, ...]:
+        """The notifications this message carries: itself, or the bundle."""
+        return self.bundled or (self,)
 
     def address_for(self, channel: Channel) -> str | None:
         """Where ``channel`` reaches the recipient: a phone number, an address, a Slack id."""
         return self.contacts.get(channel.value)
+
+
+@dataclass(frozen=True)
+class Attempt:
+    """One try on one channel, or a later word from the provider about it."""
+
+    channel: str
+    outcome: str  # sent, failed, skipped; ringing, answered, no-answer, pressed 1 ...
+    detail: str = ""
+    provider_id: str | None = None
+    at: datetime | None = None  # when it was recorded (set when read back)
+
+
+@dataclass(frozen=True)
+class Delivered:
+    """A notification that a channel took: which one, the provider's id, every try on the way."""
+
+    channel: str
+    provider_id: str | None = None
+    attempts: tuple[Attempt, ...] = ()
+
+
+# At most one message per recipient on a channel per window; what piles up meanwhile goes out
+# as one bundle when the window reopens. Email and webhooks have no window.
+WINDOWS = {
+    Channel.PHONE: timedelta(minutes=2),
+    Channel.SMS: timedelta(minutes=1),
+    Channel.SLACK: timedelta(seconds=1),
+    Channel.APPRISE: timedelta(seconds=1),
+}
+
+
+def window(n: Notification) -> tuple[str, timedelta] | None:
+    """The send window ``n`` falls in: its first channel and the address there."""
+    if n.kind is Kind.REFRESH or not n.channels:
+        return None
+    channel = n.channels[0]
+    span = WINDOWS.get(channel)
+    if span is None:
+        return None
+    return f"{channel.value}:{n.address_for(channel) or n.address}", span
+
+
+def bundle(members: tuple[Notification, ...]) -> Notification:
+    """One message carrying several notifications for the same recipient, in order."""
+    if len(members) == 1:
+        return members[0]
+    head = members[0]
+    parts = []
+    for m in members:
+        link = f"\nAcknowledge: {m.ack_url}" if m.ack_url else ""
+        parts.append(f"{m.subject}\n{m.body}{link}")
+    return replace(
+        head,
+        subject=f"{len(members)} notifications from Radar",
+        body="\n\n".join(parts),
+        facts=(),
+        ack_url=None,
+        ack_token=None,
+        bundled=members,
+    )
+
+
+_DONE = {
+    "slack": "sent {label} a Slack message",
+    "email": "emailed {label}",
+    "phone": "called {label}",
+    "sms": "texted {label}",
+    "webhook": "sent the webhook to {label}",
+    "apprise": "notified {label} through Apprise",
+    "record": "recorded the message to {label}",
+}
+
+
+def story(n: Notification, d: Delivered) -> str:
+    """What happened, for the timeline: "Called Laura Gómez (...) after slack: timed out"."""
+    if d.channel == "slack" and n.target.startswith("slack:"):
+        text = f"posted in {n.label} on Slack"
+    else:
+        text = _DONE.get(d.channel, "sent {label} a message by " + d.channel).format(label=n.label)
+    text = text[0].upper() + text[1:]
+    missed = [f"{a.channel}: {a.detail}" for a in d.attempts if a.outcome != "sent"]
+    if missed:
+        text += " (" + "; ".join(missed) + ")"
+    if len(n.members) > 1:
+        text += f", in one message with {len(n.members) - 1} other notification"
+        text += "" if len(n.members) == 2 else "s"
+    return text
 
 
 def retry_at(attempts: int, now: datetime, jitter: float = 0.5) -> datetime | None:

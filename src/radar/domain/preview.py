@@ -15,6 +15,7 @@ VERBS = {
     Channel.EMAIL: "emailed",
     Channel.SLACK: "messaged on Slack",
     Channel.WEBHOOK: "sent a webhook",
+    Channel.APPRISE: "notified through Apprise",
 }
 
 

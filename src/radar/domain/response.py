@@ -2,7 +2,8 @@
 
 Targets are written in the policy as ``person:laura``, ``engineering_manager`` (a role in the
 service's owner team), ``communications_lead`` (a role in the incident), ``slack:#radar`` or
-``email:oncall@example.com`` or ``webhook:https://hooks.example.com/radar``.
+``email:oncall@example.com`` or ``webhook:https://hooks.example.com/radar`` or ``apprise:teams-sre``
+(a name for Apprise URLs kept in the server's settings, since they carry tokens).
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ class Channel(StrEnum):
     PHONE = "phone"
     SMS = "sms"
     WEBHOOK = "webhook"
+    APPRISE = "apprise"
 
 
 class Counting(StrEnum):
@@ -42,7 +44,16 @@ class TargetKind(StrEnum):
     SLACK_CHANNEL = "slack"
     EMAIL = "email"
     WEBHOOK = "webhook"
+    APPRISE = "apprise"
 
+
+# The one channel that reaches a target which is itself an address.
+OWN_CHANNEL = {
+    TargetKind.SLACK_CHANNEL: Channel.SLACK,
+    TargetKind.EMAIL: Channel.EMAIL,
+    TargetKind.WEBHOOK: Channel.WEBHOOK,
+    TargetKind.APPRISE: Channel.APPRISE,
+}
 
 _SLACK = re.compile(r"^#[a-z0-9][a-z0-9._-]{0,79}$")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -50,7 +61,7 @@ _ID = re.compile(r"^[a-z][a-z0-9_-]{0,62}$")
 _URL = re.compile(r"^https://[^\s/]+(/\S*)?$")
 TARGET_FORMS = (
     "person:ID, engineering_manager, product_owner, team_lead, communications_lead, commander, "
-    "deputy, slack:#channel, email:ADDRESS or webhook:https://URL"
+    "deputy, slack:#channel, email:ADDRESS, webhook:https://URL or apprise:NAME"
 )
 
 
@@ -72,6 +83,7 @@ class Target:
             "slack": (TargetKind.SLACK_CHANNEL, _SLACK),
             "email": (TargetKind.EMAIL, _EMAIL),
             "webhook": (TargetKind.WEBHOOK, _URL),
+            "apprise": (TargetKind.APPRISE, _ID),
         }
         if sep and kind in checks and checks[kind][1].match(value):
             return cls(checks[kind][0], value)
@@ -79,8 +91,7 @@ class Target:
 
     @property
     def default_channels(self) -> tuple[Channel, ...]:
-        own = {TargetKind.EMAIL: Channel.EMAIL, TargetKind.WEBHOOK: Channel.WEBHOOK}
-        return (own.get(self.kind, Channel.SLACK),)
+        return (OWN_CHANNEL.get(self.kind, Channel.SLACK),)
 
     def __str__(self) -> str:
         if self.kind in (TargetKind.TEAM_ROLE, TargetKind.INCIDENT_ROLE):

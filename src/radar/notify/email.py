@@ -18,7 +18,7 @@ import aiosmtplib
 
 from radar.domain.incident import reference_for
 from radar.domain.notification import Notification
-from radar.notify.base import DeliveryError
+from radar.notify.base import DeliveryError, incident_link
 
 TIMEOUT = 15.0
 
@@ -45,7 +45,7 @@ class EmailSender:
         self._domain = config.sender.rpartition("@")[2] or "radar.local"
 
     def message(self, n: Notification, address: str) -> EmailMessage:
-        link = f"{self._public_url}/api/v1/incidents/{reference_for(n.incident_id)}"
+        link = incident_link(self._public_url, reference_for(n.incident_id))
         msg = EmailMessage()
         msg["From"] = self._config.sender
         msg["To"] = address
@@ -67,7 +67,7 @@ class EmailSender:
         )
         return msg
 
-    def send(self, notification: Notification, address: str) -> None:
+    def send(self, notification: Notification, address: str) -> str | None:
         msg = self.message(notification, address)
         c = self._config
         try:
@@ -91,3 +91,4 @@ class EmailSender:
             raise DeliveryError(f"SMTP {exc.code}", retryable=exc.code < 500) from None
         except (aiosmtplib.SMTPException, OSError) as exc:
             raise DeliveryError(f"SMTP: {type(exc).__name__}") from None
+        return str(msg["Message-ID"])

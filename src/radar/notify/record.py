@@ -12,32 +12,40 @@ import os
 from datetime import UTC, datetime
 from pathlib import Path
 
-from radar.domain.notification import Notification
+from radar.domain.notification import Attempt, Delivered, Notification
 
 
 class RecordNotifier:
     def __init__(self, path: Path) -> None:
         self.path = path
 
-    def deliver(self, notification: Notification) -> str:
-        n = notification
-        line = {
-            "key": n.key,
-            "id": n.id,
-            "incident_id": n.incident_id,
-            "target": n.target,
-            "address": n.address,
-            "channels": [c.value for c in n.channels],
-            "subject": n.subject,
-            "body": n.body,
-            "queued_at": n.next_attempt_at.isoformat(),
-            "sent_at": datetime.now(UTC).isoformat(),
-            "pid": os.getpid(),
-        }
-        data = (json.dumps(line, ensure_ascii=False) + "\n").encode()
+    def deliver(self, notification: Notification) -> Delivered:
+        """One line per notification; a bundle writes one line for each it carries, all in
+        one ``write``, each naming the bundle's size."""
+        size = len(notification.members)
+        sent_at = datetime.now(UTC).isoformat()
+        lines = [
+            {
+                "key": n.key,
+                "id": n.id,
+                "incident_id": n.incident_id,
+                "target": n.target,
+                "address": n.address,
+                "channels": [c.value for c in n.channels],
+                "kind": n.kind.value,
+                "subject": n.subject,
+                "body": n.body,
+                "bundle": size,
+                "queued_at": n.next_attempt_at.isoformat(),
+                "sent_at": sent_at,
+                "pid": os.getpid(),
+            }
+            for n in notification.members
+        ]
+        data = "".join(json.dumps(x, ensure_ascii=False) + "\n" for x in lines).encode()
         fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
         try:
             os.write(fd, data)
         finally:
             os.close(fd)
-        return "record"
+        return Delivered("record", None, (Attempt("record", "sent", str(self.path)),))

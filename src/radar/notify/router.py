@@ -4,15 +4,17 @@ A channel that is not configured, or that cannot reach this recipient (no phone 
 is passed over and named in the error; the first channel that accepts the message wins. When
 none does, the notification fails: retryably if any channel failed for a reason that may pass
 (a timeout, a 5xx, a rate limit), for good otherwise ("not sent: slack not configured").
+
+Every channel tried is one ``Attempt``, kept with the notification.
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Mapping
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
-from radar.domain.notification import Notification
+from radar.domain.notification import Attempt, Delivered, Kind, Notification
 from radar.domain.response import Channel
 from radar.notify.base import DeliveryError
 
@@ -20,9 +22,16 @@ log = logging.getLogger("radar.notify")
 
 
 class Sender(Protocol):
-    def send(self, notification: Notification, address: str) -> None:
-        """Send to ``address`` (a channel, a user id, an email address, a number, a URL), or
-        raise ``DeliveryError``."""
+    def send(self, notification: Notification, address: str) -> str | None:
+        """Send to ``address`` (a channel, a user id, an email address, a number, a URL) and
+        return the provider's id for the message, or raise ``DeliveryError``."""
+        ...
+
+
+@runtime_checkable
+class Updater(Protocol):
+    def update(self, notification: Notification, provider_id: str) -> str | None:
+        """Replace the message ``provider_id`` with ``notification`` (Slack's ``chat.update``)."""
         ...
 
 
@@ -34,28 +43,50 @@ class Router:
     def configured(self) -> frozenset[Channel]:
         return frozenset(self._senders)
 
-    def deliver(self, notification: Notification) -> str:
+    def deliver(self, notification: Notification) -> Delivered:
+        if notification.kind is Kind.REFRESH:
+            return self._refresh(notification)
         problems: list[str] = []
+        attempts: list[Attempt] = []
         retryable, wait = False, None
         for channel in notification.channels:
             sender = self._senders.get(channel)
             address = notification.address_for(channel)
-            if sender is None:
-                problems.append(f"{channel.value} not configured")
-                continue
-            if not address:
-                problems.append(f"no {channel.value} address for {notification.label}")
+            if sender is None or not address:
+                problem = (
+                    f"{channel.value} not configured"
+                    if sender is None
+                    else f"no {channel.value} address for {notification.label}"
+                )
+                problems.append(problem)
+                attempts.append(Attempt(channel.value, "skipped", problem))
                 continue
             try:
-                sender.send(notification, address)
+                provider_id = sender.send(notification, address)
             except DeliveryError as exc:
                 problems.append(f"{channel.value}: {exc.message}")
+                attempts.append(Attempt(channel.value, "failed", exc.message))
                 retryable = retryable or exc.retryable
                 wait = max(wait or 0.0, exc.retry_after or 0.0) or None
                 continue
-            return channel.value
+            attempts.append(Attempt(channel.value, "sent", address, provider_id))
+            return Delivered(channel.value, provider_id, tuple(attempts))
         message = "not sent: " + "; ".join(problems or ["no channel"])
         log.warning(
             "%s to %s: %s | %s", notification.key, notification.label, message, notification.subject
         )
-        raise DeliveryError(message, retryable=retryable, retry_after=wait)
+        raise DeliveryError(
+            message, retryable=retryable, retry_after=wait, attempts=tuple(attempts)
+        )
+
+    def _refresh(self, n: Notification) -> Delivered:
+        sender = self._senders.get(Channel.SLACK)
+        if n.provider_id is None or not isinstance(sender, Updater):
+            raise DeliveryError("nothing to update: Slack not configured", retryable=False)
+        try:
+            provider_id = sender.update(n, n.provider_id)
+        except DeliveryError as exc:
+            exc.attempts = (Attempt(Channel.SLACK.value, "failed", exc.message),)
+            raise
+        attempt = Attempt(Channel.SLACK.value, "updated", n.provider_id, provider_id)
+        return Delivered(Channel.SLACK.value, provider_id, (attempt,))

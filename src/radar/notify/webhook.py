@@ -30,7 +30,7 @@ class WebhookSender:
         self._client = client
         self._secret = secret
 
-    def send(self, notification: Notification, address: str) -> None:
+    def send(self, notification: Notification, address: str) -> str | None:
         n = notification
         event = {
             "type": "radar.notification",
@@ -58,6 +58,8 @@ class WebhookSender:
         except httpx.TransportError as exc:
             raise DeliveryError(f"cannot connect: {type(exc).__name__}") from None
         check(response)
+        request_id: str | None = response.headers.get("X-Request-Id")
+        return request_id
 
 
 def check(response: httpx.Response) -> None:

@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 from radar.domain.errors import InvalidInput, Problem
-from radar.domain.response import Channel, HoursMode, Target, TargetKind
+from radar.domain.response import OWN_CHANNEL, Channel, HoursMode, Target, TargetKind
 from radar.domain.roles import TeamRole
 from radar.policyfile.build import holiday_dates
 from radar.policyfile.schema import PersonSpec, PolicyFile, TeamSpec
@@ -24,6 +24,9 @@ CONTACT = {
     Channel.SMS: "phone",
     Channel.SLACK: "slack",
 }
+
+# Channels that only reach a target which is itself their address, and how to write one.
+ADDRESS_ONLY = ((Channel.WEBHOOK, "webhook:https://URL"), (Channel.APPRISE, "apprise:NAME"))
 
 
 @dataclass
@@ -161,16 +164,13 @@ def _steps(spec: PolicyFile, where: Where) -> Iterator[Problem]:
                     continue
                 if target.kind is TargetKind.PERSON and target.value not in people:
                     yield _unknown(where((*path, "target")), "person", target.value, people)
-                own = {
-                    TargetKind.SLACK_CHANNEL: Channel.SLACK,
-                    TargetKind.EMAIL: Channel.EMAIL,
-                    TargetKind.WEBHOOK: Channel.WEBHOOK,
-                }
-                if target.kind not in own and Channel.WEBHOOK in notify.via:
-                    yield Problem(
-                        where((*path, "via")),
-                        f"{notify.target} has no webhook; name a webhook:https://URL target",
-                    )
+                own = OWN_CHANNEL
+                for channel, form in ADDRESS_ONLY:
+                    if target.kind not in own and channel in notify.via:
+                        yield Problem(
+                            where((*path, "via")),
+                            f"{notify.target} has no {channel.value}; name a {form} target",
+                        )
                 if target.kind in own and any(v is not own[target.kind] for v in notify.via):
                     yield Problem(
                         where((*path, "via")),

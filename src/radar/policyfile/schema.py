@@ -150,8 +150,8 @@ class NotifySpec(Strict):
         min_length=1,
         max_length=300,
         description="`person:ID`, `engineering_manager`, `product_owner`, `team_lead`, "
-        "`communications_lead`, `commander`, `deputy`, `slack:#channel`, `email:ADDRESS` or "
-        "`webhook:https://URL`.",
+        "`communications_lead`, `commander`, `deputy`, `slack:#channel`, `email:ADDRESS`, "
+        "`webhook:https://URL` or `apprise:NAME`.",
     )
     via: list[Channel] = Field(
         default_factory=list,

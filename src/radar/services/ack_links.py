@@ -13,7 +13,7 @@ import hashlib
 import hmac
 import json
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import timedelta
 
 from radar.clock import Clock
@@ -66,11 +66,25 @@ class AckLinkService:
                 self._key = value.encode()
             return self._key
 
-    def url_for(self, n: Notification) -> str:
+    def token_for(self, n: Notification) -> str:
         expires = int((self._clock.now() + LIFETIME).timestamp())
         payload = _b64(json.dumps({"n": n.id, "e": expires}, separators=(",", ":")).encode())
         signature = _b64(hmac.new(self._secret(), payload.encode(), hashlib.sha256).digest())
-        return f"{self._public_url}/ack/{payload}.{signature}"
+        return f"{payload}.{signature}"
+
+    def sign(self, n: Notification) -> Notification:
+        """``n`` with its acknowledge token and link, for sending."""
+        token = self.token_for(n)
+        return replace(n, ack_token=token, ack_url=f"{self._public_url}/ack/{token}")
+
+    def notification(self, token: str) -> Notification:
+        """The notification a valid, unexpired token was made for (used or not)."""
+        nid = self._notification_id(token)
+        with self._uow() as uow:
+            n = uow.outbox.get(nid)
+        if n is None:
+            raise NotFound("this acknowledge link is not valid", field="link")
+        return n
 
     def _notification_id(self, token: str) -> int:
         payload, _, signature = token.partition(".")
@@ -90,7 +104,7 @@ class AckLinkService:
             incident = uow.incidents.get(n.incident_id)
         return LinkTarget(incident, _person(n), n.subject)
 
-    def acknowledge(self, token: str) -> LinkTarget:
+    def acknowledge(self, token: str, via: Via | None = None) -> LinkTarget:
         nid = self._notification_id(token)
         now = self._clock.now()
         with self._uow(write=True) as uow:
@@ -98,7 +112,7 @@ class AckLinkService:
             if not uow.outbox.use_link(nid, now):
                 raise Expired("this acknowledge link was already used")
             current = uow.incidents.get(n.incident_id, for_update=True)
-            who = Actor(_person(n), _via(n))
+            who = Actor(_person(n), via or _via(n))
             changed = current
             if current.is_open and current.acknowledgement is None:
                 changed, events = inc.acknowledge(current, who, now)

@@ -18,13 +18,13 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from radar.clock import Clock
-from radar.domain import firing, plan
+from radar.domain import firing, notification, plan
 from radar.domain.access import Principal
 from radar.domain.escalation import Timer, TimerKind
 from radar.domain.events import TimelineEntry
 from radar.domain.firing import Outgoing
 from radar.domain.incident import Incident
-from radar.domain.notification import Notification, retry_at
+from radar.domain.notification import Attempt, Delivered, Kind, Notification, retry_at
 from radar.domain.policy import Policy
 from radar.domain.response import Target
 from radar.notify.base import DeliveryError, Notifier
@@ -39,6 +39,7 @@ from radar.store.uow import UnitOfWork, UnitOfWorkProvider
 log = logging.getLogger(__name__)
 LEASE = timedelta(seconds=30)
 RETRY_FAILED_TIMER = timedelta(minutes=1)
+REFRESH_WAIT = timedelta(seconds=5)
 
 
 @dataclass(frozen=True)
@@ -46,6 +47,7 @@ class PlanView:
     incident: Incident
     items: list[plan.PlanItem]
     notifications: list[Notification]
+    attempts: dict[int, list[Attempt]]
 
 
 class EngineService:
@@ -120,36 +122,107 @@ class EngineService:
         return changed
 
     def deliver_due(self, owner: str, limit: int = 50) -> int:
-        """Send up to ``limit`` due notifications; the number attempted."""
+        """Send up to ``limit`` due notifications; the number taken up."""
         now = self._clock.now()
         with self._uow(write=True) as uow:
             leased = uow.outbox.lease(now, owner, now + self._lease, limit)
+            batches = self._batches(uow, owner, leased, now)
             uow.commit()
-        if not leased:
-            return 0
-        for n in leased:
-            channel, error = self._send(n)
-            # Recorded one by one: a worker killed now resends at most this one notification.
-            self._record(owner, n, channel, error)
+        for batch in batches:
+            delivered, error = self._send(batch)
+            # Recorded one message at a time: a worker killed now resends at most this one.
+            self._record(owner, batch, delivered, error)
         return len(leased)
 
+    def _batches(
+        self, uow: UnitOfWork, owner: str, leased: list[Notification], now: datetime
+    ) -> list[Notification]:
+        """What to send now: each notification alone, or bundled with the others for the same
+        recipient and channel while its send window is shut; the rest are handed back until
+        the window reopens."""
+        out: list[Notification] = []
+        shut: dict[str, tuple[timedelta, list[Notification]]] = {}
+        for n in leased:
+            if n.kind is Kind.REFRESH:
+                out.extend(self._refresh(uow, owner, n, now))
+                continue
+            w = notification.window(n)
+            if w is None:
+                out.append(n)
+            else:
+                shut.setdefault(w[0], (w[1], []))[1].append(n)
+        for key, (span, members) in shut.items():
+            opened = uow.outbox.open_window(key, now, now - span)
+            if opened is None:
+                out.append(replace(members[0], bundled=tuple(members)))
+            else:
+                uow.outbox.postpone([m.id for m in members], owner, opened + span)
+        return out
+
+    def _refresh(
+        self, uow: UnitOfWork, owner: str, n: Notification, now: datetime
+    ) -> list[Notification]:
+        """A refresh goes out only as the latest one, and only once the message it updates has
+        been sent; it waits while that message is on its way."""
+        if uow.outbox.newer_refresh(n):
+            uow.outbox.skip(n.id, owner, "superseded by a later refresh")
+            return []
+        provider_id, pending = uow.outbox.message_for(n.incident_id, n.target)
+        if provider_id is not None:
+            return [replace(n, provider_id=provider_id)]
+        if pending:
+            uow.outbox.postpone([n.id], owner, now + REFRESH_WAIT)
+        else:
+            uow.outbox.skip(n.id, owner, "no Slack message to update")
+        return []
+
     def _record(
-        self, owner: str, n: Notification, channel: str, error: DeliveryError | None
+        self, owner: str, n: Notification, d: Delivered | None, error: DeliveryError | None
     ) -> None:
         done = self._clock.now()
         with self._uow(write=True) as uow:
-            if error is None:
-                uow.outbox.sent(n.id, owner, channel, done)
-            else:
-                spread = random.random()  # noqa: S311 - spreading retries, not a secret
-                again = retry_at(n.attempts, done, spread) if error.retryable else None
-                if again is not None and error.retry_after:
-                    again = max(again, done + timedelta(seconds=error.retry_after))
-                uow.outbox.failed(n.id, owner, error.message, again, done)
-                if again is None:
-                    told = self._tell_fallback(uow, n, error, done)
-                    uow.incidents.append(n.incident_id, [_gave_up(n, error, done, told)])
+            for m in n.members:
+                if d is not None:
+                    self._sent(uow, owner, n, m, d, done)
+                elif error is not None:
+                    self._failed(uow, owner, m, error, done)
             uow.commit()
+
+    def _sent(
+        self,
+        uow: UnitOfWork,
+        owner: str,
+        n: Notification,
+        m: Notification,
+        d: Delivered,
+        now: datetime,
+    ) -> None:
+        if not uow.outbox.sent(m.id, owner, d.channel, now, d.provider_id):
+            return  # the lease lapsed and another worker took it over: it records its own
+        uow.outbox.add_attempts(m.id, d.attempts, now)
+        if m.kind is Kind.MESSAGE:
+            entry = TimelineEntry(
+                at=now,
+                kind="delivery",
+                actor="Radar",
+                via="engine",
+                message=notification.story(n, d),
+            )
+            uow.incidents.append(m.incident_id, [entry])
+
+    def _failed(
+        self, uow: UnitOfWork, owner: str, m: Notification, error: DeliveryError, now: datetime
+    ) -> None:
+        spread = random.random()  # noqa: S311 - spreading retries, not a secret
+        again = retry_at(m.attempts, now, spread) if error.retryable else None
+        if again is not None and error.retry_after:
+            again = max(again, now + timedelta(seconds=error.retry_after))
+        if not uow.outbox.failed(m.id, owner, error.message, again, now):
+            return
+        uow.outbox.add_attempts(m.id, error.attempts, now)
+        if again is None and m.kind is Kind.MESSAGE:
+            told = self._tell_fallback(uow, m, error, now)
+            uow.incidents.append(m.incident_id, [_gave_up(m, error, now, told)])
 
     def _tell_fallback(
         self, uow: UnitOfWork, n: Notification, error: DeliveryError, now: datetime
@@ -172,17 +245,18 @@ class EngineService:
         uow.outbox.add(n.incident_id, None, [(f"fallback:{n.key}", outgoing)], now)
         return target.value
 
-    def _send(self, n: Notification) -> tuple[str, DeliveryError | None]:
-        if self._links is not None:
-            n = replace(n, ack_url=self._links.url_for(n))
+    def _send(self, n: Notification) -> tuple[Delivered | None, DeliveryError | None]:
+        if self._links is not None and n.kind is Kind.MESSAGE:
+            signed = tuple(self._links.sign(m) for m in n.members)
+            n = notification.bundle(signed)
         try:
             return self._notifier.deliver(n), None
         except DeliveryError as exc:
             log.warning("notification %s to %s failed: %s", n.key, n.label, exc.message)
-            return "", exc
+            return None, exc
         except Exception as exc:  # a bug in a channel must not stop the others
             log.exception("notification %s to %s failed", n.key, n.label)
-            return "", DeliveryError(f"{type(exc).__name__}: {exc}")
+            return None, DeliveryError(f"{type(exc).__name__}: {exc}")
 
     def next_due(self) -> datetime | None:
         """When the engine next has something to do, if ever."""
@@ -200,8 +274,9 @@ class EngineService:
             incident = uow.incidents.get(number)
             timers = uow.timers.pending(number)
             sent = uow.outbox.of_incident(number)
+            attempts = uow.outbox.attempts_of([n.id for n in sent])
             policy = self._policies.current_in(uow).policy
-        return PlanView(incident, plan.items(policy, incident, timers), sent)
+        return PlanView(incident, plan.items(policy, incident, timers), sent, attempts)
 
 
 def _key(incident: int, timer: Timer, o: Outgoing) -> str:

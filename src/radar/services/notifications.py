@@ -21,6 +21,7 @@ class ProbeResult:
     recipient: str
     sent_through: str | None
     problem: str | None
+    provider_id: str | None = None
 
 
 class NotificationService:
@@ -72,6 +73,7 @@ class NotificationService:
             contacts=dict(firing.contacts_of(policy, target, address)),
         )
         try:
-            return ProbeResult(str(target), label, self._notifier.deliver(note), None)
+            d = self._notifier.deliver(note)
+            return ProbeResult(str(target), label, d.channel, None, d.provider_id)
         except DeliveryError as exc:
             return ProbeResult(str(target), label, None, exc.message)

@@ -4,11 +4,12 @@ are cancelled or scheduled and the engine's notes join the timeline (see ``domai
 
 from __future__ import annotations
 
+import hashlib
 import logging
 from collections.abc import Sequence
 from datetime import datetime
 
-from radar.domain import escalation
+from radar.domain import escalation, firing
 from radar.domain import events as ev
 from radar.domain.errors import InvalidInput
 from radar.domain.events import TimelineEntry
@@ -61,6 +62,23 @@ def save(
     before: Sequence[TimelineEntry] = (),
 ) -> bool:
     """Store a decided change of a locked incident: its new state, ``before`` and its events on
-    the timeline, and the timers that follow. True when new timers were scheduled."""
+    the timeline, and the timers that follow. True when there is new work for the engine."""
     uow.incidents.save(incident, [*before, *(e.entry() for e in events)])
-    return follow(uow, policy, incident, events, now)
+    refreshed = refresh_slack(uow, policy, incident, now)
+    return follow(uow, policy, incident, events, now) or refreshed
+
+
+def refresh_slack(uow: UnitOfWork, policy: Policy, incident: Incident, now: datetime) -> bool:
+    """Queue an update, in place, of the incident's messages in Slack channels: the card shows
+    the status and acknowledgement as they are now, rather than a new message adding noise."""
+    assert incident.id is not None
+    queued = []
+    for target in uow.outbox.slack_messages(incident.id):
+        card = firing.refresh(policy, incident, target)
+        if card is not None:
+            state = hashlib.sha256(card.body.encode()).hexdigest()[:12]
+            queued.append((f"{incident.id}:refresh:{target}:{now.isoformat()}:{state}", card))
+    uow.outbox.add(incident.id, None, queued, now)
+    if queued:
+        uow.timers.announce()
+    return bool(queued)

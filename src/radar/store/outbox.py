@@ -14,11 +14,13 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from radar.domain.firing import Outgoing
-from radar.domain.notification import DeliveryState, Notification
+from radar.domain.notification import Attempt, DeliveryState, Kind, Notification
 from radar.domain.response import Channel
-from radar.store.tables import NotificationRow
+from radar.store.tables import NotificationAttemptRow, NotificationRow, SendWindowRow
 
 OUTBOX: Table = NotificationRow.__table__  # type: ignore[assignment]
+ATTEMPTS: Table = NotificationAttemptRow.__table__  # type: ignore[assignment]
+WINDOWS: Table = SendWindowRow.__table__  # type: ignore[assignment]
 
 _PENDING = OUTBOX.c.state == DeliveryState.PENDING.value
 # A leased notification is next looked at when its lease runs out.
@@ -31,7 +33,9 @@ _NEXT_DUE = select(
     )
 ).where(_PENDING)
 _OF_INCIDENT = (
-    select(OUTBOX).where(OUTBOX.c.incident_id == bindparam("incident_id")).order_by(OUTBOX.c.id)
+    select(OUTBOX)
+    .where(OUTBOX.c.incident_id == bindparam("incident_id"), OUTBOX.c.kind == Kind.MESSAGE.value)
+    .order_by(OUTBOX.c.id)
 )
 _MINE = (OUTBOX.c.id == bindparam("nid")) & (OUTBOX.c.lease_owner == bindparam("owner"))
 
@@ -56,6 +60,9 @@ def _to_domain(row: Mapping[Any, Any]) -> Notification:
         sent_at=row["sent_at"],
         channel=row["channel"],
         last_error=row["last_error"],
+        kind=Kind(row["kind"]),
+        provider_id=row["provider_id"],
+        facts=tuple((str(k), str(v)) for k, v in json.loads(row["facts"] or "[]")),
     )
 
 
@@ -81,6 +88,8 @@ class OutboxRepository:
                 "label": o.label,
                 "channels": ",".join(c.value for c in o.channels),
                 "contacts": json.dumps(dict(o.contacts)),
+                "facts": json.dumps([list(f) for f in o.facts]),
+                "kind": o.kind.value,
                 "subject": o.subject,
                 "body": o.body,
                 "state": DeliveryState.PENDING.value,
@@ -92,9 +101,12 @@ class OutboxRepository:
         ]
         if not rows:
             return
-        dialect = postgresql if self.session.get_bind().dialect.name == "postgresql" else sqlite
-        stmt = dialect.insert(OUTBOX).on_conflict_do_nothing(index_elements=["key"])
+        stmt = self._dialect.insert(OUTBOX).on_conflict_do_nothing(index_elements=["key"])
         self.session.execute(stmt, rows)
+
+    @property
+    def _dialect(self) -> Any:
+        return postgresql if self.session.get_bind().dialect.name == "postgresql" else sqlite
 
     def lease(self, now: datetime, owner: str, until: datetime, limit: int) -> list[Notification]:
         """Take up to ``limit`` due notifications that nobody holds, until ``until``."""
@@ -116,8 +128,15 @@ class OutboxRepository:
         rows = self.session.execute(stmt).mappings().all()
         return sorted((_to_domain(r) for r in rows), key=lambda n: (n.next_attempt_at, n.id))
 
-    def sent(self, nid: int, owner: str, channel: str, now: datetime) -> bool:
-        values = {"state": DeliveryState.SENT.value, "sent_at": now, "channel": channel}
+    def sent(
+        self, nid: int, owner: str, channel: str, now: datetime, provider_id: str | None = None
+    ) -> bool:
+        values = {
+            "state": DeliveryState.SENT.value,
+            "sent_at": now,
+            "channel": channel,
+            "provider_id": provider_id,
+        }
         stmt = update(OUTBOX).where(_MINE).values(lease_owner=None, lease_until=None, **values)
         return bool(self.session.execute(stmt, {"nid": nid, "owner": owner}).rowcount)  # type: ignore[attr-defined]
 
@@ -137,6 +156,122 @@ class OutboxRepository:
         stmt = update(OUTBOX).where(_MINE).values(**values)
         return bool(self.session.execute(stmt, {"nid": nid, "owner": owner}).rowcount)  # type: ignore[attr-defined]
 
+    def skip(self, nid: int, owner: str, reason: str) -> None:
+        """Settle a leased notification without sending it (a refresh with nothing to do)."""
+        stmt = (
+            update(OUTBOX)
+            .where(_MINE)
+            .values(
+                state=DeliveryState.SKIPPED.value,
+                last_error=reason,
+                lease_owner=None,
+                lease_until=None,
+            )
+        )
+        self.session.execute(stmt, {"nid": nid, "owner": owner})
+
+    def postpone(self, ids: list[int], owner: str, until: datetime) -> None:
+        """Hand leased notifications back unsent, to go at ``until``: the try did not happen."""
+        stmt = (
+            update(OUTBOX)
+            .where(OUTBOX.c.id.in_(ids), OUTBOX.c.lease_owner == owner)
+            .values(
+                next_attempt_at=until,
+                lease_owner=None,
+                lease_until=None,
+                attempts=OUTBOX.c.attempts - 1,
+            )
+        )
+        self.session.execute(stmt)
+
+    def open_window(self, key: str, now: datetime, cutoff: datetime) -> datetime | None:
+        """Take the send window ``key`` if it was last opened before ``cutoff``: None when taken,
+        else when the current window opened. Atomic on both databases (an upsert with a
+        condition), so two workers never both take it."""
+        insert = self._dialect.insert(WINDOWS).values(key=key, opened_at=now)
+        stmt = insert.on_conflict_do_update(
+            index_elements=["key"],
+            set_={"opened_at": now},
+            where=WINDOWS.c.opened_at <= cutoff,
+        ).returning(WINDOWS.c.key)
+        if self.session.execute(stmt).first() is not None:
+            return None
+        opened = select(WINDOWS.c.opened_at).where(WINDOWS.c.key == key)
+        at: datetime = self.session.execute(opened).scalar_one()
+        return at
+
+    def add_attempts(self, nid: int, attempts: Iterable[Attempt], now: datetime) -> None:
+        rows = [
+            {
+                "notification_id": nid,
+                "at": now,
+                "channel": a.channel,
+                "outcome": a.outcome,
+                "detail": a.detail[:2000],
+                "provider_id": a.provider_id,
+            }
+            for a in attempts
+        ]
+        if rows:
+            self.session.execute(ATTEMPTS.insert(), rows)
+
+    def attempts_of(self, nids: list[int]) -> dict[int, list[Attempt]]:
+        out: dict[int, list[Attempt]] = {n: [] for n in nids}
+        if not nids:
+            return out
+        stmt = (
+            select(ATTEMPTS)
+            .where(ATTEMPTS.c.notification_id.in_(nids))
+            .order_by(ATTEMPTS.c.notification_id, ATTEMPTS.c.id)
+        )
+        for r in self.session.execute(stmt).mappings():
+            out[r["notification_id"]].append(
+                Attempt(r["channel"], r["outcome"], r["detail"], r["provider_id"], r["at"])
+            )
+        return out
+
+    def slack_messages(self, incident_id: int) -> list[str]:
+        """The Slack channel targets this incident has a message in (for keeping it current)."""
+        stmt = (
+            select(OUTBOX.c.target)
+            .where(
+                OUTBOX.c.incident_id == incident_id,
+                OUTBOX.c.kind == Kind.MESSAGE.value,
+                OUTBOX.c.target.like("slack:%"),
+            )
+            .distinct()
+        )
+        return sorted(self.session.execute(stmt).scalars())
+
+    def message_for(self, incident_id: int, target: str) -> tuple[str | None, bool]:
+        """The provider id of the incident's latest message sent to ``target``, and whether
+        one is still on its way."""
+        stmt = (
+            select(OUTBOX.c.state, OUTBOX.c.provider_id)
+            .where(
+                OUTBOX.c.incident_id == incident_id,
+                OUTBOX.c.target == target,
+                OUTBOX.c.kind == Kind.MESSAGE.value,
+            )
+            .order_by(OUTBOX.c.id.desc())
+        )
+        sent, pending = None, False
+        for state, provider_id in self.session.execute(stmt):
+            pending = pending or state == DeliveryState.PENDING.value
+            if sent is None and state == DeliveryState.SENT.value and provider_id:
+                sent = provider_id
+        return sent, pending
+
+    def newer_refresh(self, n: Notification) -> bool:
+        """Whether a later refresh of the same message is queued: this one is then stale."""
+        stmt = select(OUTBOX.c.id).where(
+            OUTBOX.c.incident_id == n.incident_id,
+            OUTBOX.c.target == n.target,
+            OUTBOX.c.kind == Kind.REFRESH.value,
+            OUTBOX.c.id > n.id,
+        )
+        return self.session.execute(stmt.limit(1)).first() is not None
+
     def get(self, nid: int) -> Notification | None:
         row = self.session.execute(select(OUTBOX).where(OUTBOX.c.id == nid)).mappings().first()
         return _to_domain(row) if row else None
@@ -151,6 +286,7 @@ class OutboxRepository:
         return bool(self.session.execute(stmt).rowcount)  # type: ignore[attr-defined]
 
     def of_incident(self, incident_id: int) -> list[Notification]:
+        """The incident's messages (not the refreshes of its Slack cards), oldest first."""
         rows = self.session.execute(_OF_INCIDENT, {"incident_id": incident_id}).mappings()
         return [_to_domain(r) for r in rows]
 

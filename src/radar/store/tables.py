@@ -201,6 +201,7 @@ class NotificationRow(Base):
             sqlite_where=text("state = 'pending'"),
         ),
         Index("ix_notifications_incident_id_id", "incident_id", "id"),
+        Index("ix_notifications_incident_id_target", "incident_id", "target"),
     )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
@@ -224,6 +225,39 @@ class NotificationRow(Base):
     channel: Mapped[str | None] = mapped_column(String(20))
     last_error: Mapped[str | None] = mapped_column(Text)
     link_used_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    # ``message``, or ``refresh``: bring an earlier Slack message up to date (``chat.update``).
+    kind: Mapped[str] = mapped_column(String(12), server_default="message")
+    provider_id: Mapped[str | None] = mapped_column(String(200))  # Slack ts, Twilio SID ...
+    facts: Mapped[str] = mapped_column(Text, server_default="[]")  # JSON: [[name, value]]
+
+
+class NotificationAttemptRow(Base):
+    """Each try at a notification, and what the provider said later (a call answered, a key
+    pressed): the delivery story shown on the incident."""
+
+    __tablename__ = "notification_attempts"
+    __table_args__ = (
+        Index("ix_notification_attempts_notification_id_id", "notification_id", "id"),
+        Index("ix_notification_attempts_provider_id", "provider_id"),
+    )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    notification_id: Mapped[int] = mapped_column(ForeignKey("notifications.id"))
+    at: Mapped[datetime] = mapped_column(UtcDateTime)
+    channel: Mapped[str] = mapped_column(String(20))
+    outcome: Mapped[str] = mapped_column(String(20))
+    detail: Mapped[str] = mapped_column(Text)
+    provider_id: Mapped[str | None] = mapped_column(String(200))
+
+
+class SendWindowRow(Base):
+    """When a recipient on a channel was last sent to: at most one call per person per two
+    minutes, one Slack message per channel per second. What piles up is sent as one bundle."""
+
+    __tablename__ = "send_windows"
+
+    key: Mapped[str] = mapped_column(String(600), primary_key=True)
+    opened_at: Mapped[datetime] = mapped_column(UtcDateTime)
 
 
 class ServerSecretRow(Base):

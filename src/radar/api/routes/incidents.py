@@ -174,6 +174,6 @@ def show_plan(incident: Ref, c: ContainerDep, who: PrincipalDep) -> Response:
         severity=view.incident.severity,
         status=view.incident.status.value,
         pending=[PlanItemOut.of(i) for i in view.items],
-        notifications=[NotificationOut.of(n) for n in view.notifications],
+        notifications=[NotificationOut.of(n, view.attempts.get(n.id)) for n in view.notifications],
     )
     return json_response(out)

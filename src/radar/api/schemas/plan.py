@@ -6,7 +6,7 @@ from datetime import datetime
 
 from pydantic import BaseModel, Field
 
-from radar.domain.notification import Notification
+from radar.domain.notification import Attempt, Notification
 from radar.domain.plan import PlanItem
 
 
@@ -40,6 +40,27 @@ class PlanItemOut(BaseModel):
         )
 
 
+class AttemptOut(BaseModel):
+    at: datetime | None
+    channel: str
+    outcome: str = Field(
+        description="sent, failed, skipped or updated; later word from the provider: ringing, "
+        "answered, no-answer, busy, pressed 1, delivered, undelivered ..."
+    )
+    detail: str
+    provider_id: str | None = Field(None, description="The provider's id: Slack ts, Twilio SID.")
+
+    @classmethod
+    def of(cls, a: Attempt) -> AttemptOut:
+        return cls(
+            at=a.at,
+            channel=a.channel,
+            outcome=a.outcome,
+            detail=a.detail,
+            provider_id=a.provider_id,
+        )
+
+
 class NotificationOut(BaseModel):
     key: str = Field(description="Natural key; the same key is never queued twice.")
     target: str
@@ -53,9 +74,13 @@ class NotificationOut(BaseModel):
     sent_at: datetime | None
     channel: str | None = Field(None, description="The channel that carried it.")
     last_error: str | None
+    provider_id: str | None = Field(None, description="The provider's id for what was sent.")
+    history: list[AttemptOut] = Field(
+        default_factory=list, description="Each try on each channel, and what came of it."
+    )
 
     @classmethod
-    def of(cls, n: Notification) -> NotificationOut:
+    def of(cls, n: Notification, attempts: list[Attempt] | None = None) -> NotificationOut:
         return cls(
             key=n.key,
             target=n.target,
@@ -69,6 +94,8 @@ class NotificationOut(BaseModel):
             sent_at=n.sent_at,
             channel=n.channel,
             last_error=n.last_error,
+            provider_id=n.provider_id,
+            history=[AttemptOut.of(a) for a in attempts or []],
         )
 
 
