@@ -203,7 +203,13 @@ def idle_cores(pid: int, seconds: float, windows: int = 3) -> float | None:
 
 
 def start_worker(target: Target, record: Path) -> subprocess.Popen[str]:
-    env = {**target.env(), "RADAR_NOTIFY_RECORD_FILE": str(record)}
+    # The bench's incidents all tell the same few recipients: send windows would bundle them
+    # and measure the windows, not the engine. They are off here.
+    env = {
+        **target.env(),
+        "RADAR_NOTIFY_RECORD_FILE": str(record),
+        "RADAR_NOTIFY_SEND_WINDOWS": "{}",
+    }
     exe = Path(sys.executable).with_name("radar")
     proc = subprocess.Popen([str(exe), "worker"], env=env, stdout=subprocess.PIPE, text=True)
     assert proc.stdout is not None

@@ -87,6 +87,9 @@ def build(settings: Settings, *, clock: Clock | None = None) -> Container:
             lease=timedelta(seconds=settings.notify_lease_seconds),
             links=links,
             fallback=Target.parse(settings.fallback_target) if settings.fallback_target else None,
+            windows={
+                Channel(k): timedelta(seconds=v) for k, v in settings.notify_send_windows.items()
+            },
         ),
         notifications=NotificationService(policies, notifier, clock),
         ack_links=links,

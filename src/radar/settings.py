@@ -5,12 +5,13 @@ Each field's description is the documentation: ``docs/configuration.md`` is chec
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from radar.domain.response import Target
+from radar.domain.response import Channel, Target
 
 DEFAULT_DATABASE_URL = "sqlite:///./radar.db"
 
@@ -21,6 +22,30 @@ def normalise_database_url(url: str) -> str:
         if url.startswith(prefix):
             return "postgresql+psycopg://" + url[len(prefix) :]
     return url
+
+
+def apprise_names(value: SecretStr) -> dict[str, list[str]]:
+    """``RADAR_APPRISE_URLS`` as name -> URLs; a clear error for anything else."""
+    text = value.get_secret_value().strip()
+    if not text:
+        return {}
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise ValueError(f"not JSON (line {exc.lineno}, column {exc.colno})") from None
+    if not isinstance(data, dict):
+        raise ValueError('must be a JSON object: {"NAME": "URL" or ["URL", ...]}')
+    out: dict[str, list[str]] = {}
+    for name, urls in data.items():
+        listed = [urls] if isinstance(urls, str) else urls
+        if (
+            not isinstance(listed, list)
+            or not listed
+            or not all(isinstance(u, str) and "://" in u for u in listed)
+        ):
+            raise ValueError(f"{name}: give an Apprise URL (scheme://...) or a list of them")
+        out[str(name)] = listed
+    return out
 
 
 class Settings(BaseSettings):
@@ -100,6 +125,38 @@ class Settings(BaseSettings):
         description="Secret that signs outgoing webhooks (HMAC-SHA256). Empty: webhooks are "
         "not configured, and webhook notifications are recorded as not sent.",
     )
+    twilio_account_sid: str = Field(
+        "",
+        description="Twilio account SID (`AC...`) for phone calls and SMS. Empty: phone and "
+        "SMS are not configured, and those notifications fall back or are recorded as not sent.",
+    )
+    twilio_auth_token: SecretStr = Field(
+        SecretStr(""),
+        description="Twilio auth token: signs Radar's API calls to Twilio and verifies "
+        "Twilio's calls to Radar (`X-Twilio-Signature`).",
+    )
+    twilio_from_number: str = Field(
+        "",
+        description="The Twilio number Radar calls and texts from, in E.164 (`+34911000000`). "
+        "Point its messaging webhook at `RADAR_PUBLIC_URL/integrations/twilio/sms` so that "
+        "replies such as `ACK INC-42` acknowledge.",
+    )
+    twilio_api_url: str = Field(
+        "https://api.twilio.com",
+        description="Base URL of Twilio's REST API (a test server, or a proxy).",
+    )
+    apprise_urls: SecretStr = Field(
+        SecretStr(""),
+        description="Named Apprise URLs for `apprise:NAME` targets, as JSON: "
+        '`{"teams-sre": "msteams://...", "ops-phones": ["ntfy://...", "pover://..."]}`. '
+        "Kept here, not in the policy, because the URLs carry tokens.",
+    )
+    notify_send_windows: dict[str, float] = Field(
+        default_factory=lambda: {"phone": 120.0, "sms": 60.0, "slack": 1.0, "apprise": 1.0},
+        description="At most one message per recipient per channel within this many seconds, as "
+        'JSON (`{"phone": 120, "sms": 60, "slack": 1, "apprise": 1}`); what piles up meanwhile '
+        "is sent as one message when the window reopens, never dropped. `{}` turns it off.",
+    )
     fallback_target: str = Field(
         "",
         description="Where Radar says so when a notification finally fails (after its retries "
@@ -114,6 +171,23 @@ class Settings(BaseSettings):
     @classmethod
     def _normalise(cls, value: str) -> str:
         return normalise_database_url(value)
+
+    @field_validator("notify_send_windows")
+    @classmethod
+    def _windows(cls, value: dict[str, float]) -> dict[str, float]:
+        known = {c.value for c in Channel}
+        for channel, seconds in value.items():
+            if channel not in known:
+                raise ValueError(f"unknown channel {channel!r}; channels are {sorted(known)}")
+            if not 0 <= seconds <= 3600:
+                raise ValueError(f"{channel}: seconds must be between 0 and 3600")
+        return value
+
+    @field_validator("apprise_urls")
+    @classmethod
+    def _apprise(cls, value: SecretStr) -> SecretStr:
+        apprise_names(value)  # refuses a malformed value at start, naming the problem
+        return value
 
     @field_validator("fallback_target")
     @classmethod

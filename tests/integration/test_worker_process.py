@@ -63,6 +63,22 @@ def declare_many(c: Container, who: Principal, count: int) -> None:
         c.incidents.declare(who, Declaration(f"Outage {n}", "checkout", "sev2"))
 
 
+STARTED: list[subprocess.Popen[bytes]] = []
+
+
+@pytest.fixture(autouse=True)
+def no_worker_outlives_its_test() -> Iterator[None]:
+    """A failing test must not leave workers behind to take the next test's notifications."""
+    yield
+    while STARTED:
+        proc = STARTED.pop()
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+        if proc.stdout is not None:
+            proc.stdout.close()
+
+
 def start_worker(db_url: str, record: Path, *, wait: bool = False) -> subprocess.Popen[bytes]:
     """A `radar worker` process; with ``wait``, once it says it is running."""
     env = {
@@ -71,8 +87,12 @@ def start_worker(db_url: str, record: Path, *, wait: bool = False) -> subprocess
         "RADAR_NOTIFY_RECORD_FILE": str(record),
         "RADAR_LOG_LEVEL": "warning",
         "RADAR_NOTIFY_LEASE_SECONDS": "2",
+        # Every notification here goes to the same two recipients: without send windows, each
+        # is its own message, and the count of resends after kills is exact.
+        "RADAR_NOTIFY_SEND_WINDOWS": "{}",
     }
     proc = subprocess.Popen([*RADAR, "worker"], env=env, stdout=subprocess.PIPE)
+    STARTED.append(proc)
     if wait:
         assert proc.stdout is not None
         assert b"running" in proc.stdout.readline()

@@ -89,7 +89,8 @@ class Delivered:
 
 
 # At most one message per recipient on a channel per window; what piles up meanwhile goes out
-# as one bundle when the window reopens. Email and webhooks have no window.
+# as one bundle when the window reopens. Email and webhooks have no window. The defaults of the
+# server's RADAR_NOTIFY_SEND_WINDOWS.
 WINDOWS = {
     Channel.PHONE: timedelta(minutes=2),
     Channel.SMS: timedelta(minutes=1),
@@ -97,14 +98,18 @@ WINDOWS = {
     Channel.APPRISE: timedelta(seconds=1),
 }
 
+MAX_BUNDLE = 10  # a longer message is not read; the rest go in the next window
 
-def window(n: Notification) -> tuple[str, timedelta] | None:
+
+def window(
+    n: Notification, windows: Mapping[Channel, timedelta] = WINDOWS
+) -> tuple[str, timedelta] | None:
     """The send window ``n`` falls in: its first channel and the address there."""
     if n.kind is Kind.REFRESH or not n.channels:
         return None
     channel = n.channels[0]
-    span = WINDOWS.get(channel)
-    if span is None:
+    span = windows.get(channel)
+    if not span:
         return None
     return f"{channel.value}:{n.address_for(channel) or n.address}", span
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 import logging
 import random
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
@@ -26,7 +26,7 @@ from radar.domain.firing import Outgoing
 from radar.domain.incident import Incident
 from radar.domain.notification import Attempt, Delivered, Kind, Notification, retry_at
 from radar.domain.policy import Policy
-from radar.domain.response import Target
+from radar.domain.response import Channel, Target
 from radar.notify.base import DeliveryError, Notifier
 from radar.services import response
 from radar.services.ack_links import AckLinkService
@@ -60,6 +60,7 @@ class EngineService:
         lease: timedelta = LEASE,
         links: AckLinkService | None = None,
         fallback: Target | None = None,
+        windows: Mapping[Channel, timedelta] = notification.WINDOWS,
     ) -> None:
         self._uow = uow
         self._clock = clock
@@ -68,6 +69,7 @@ class EngineService:
         self._lease = lease
         self._links = links
         self._fallback = fallback
+        self._windows = dict(windows)
 
     def fire_due(self, limit: int = 50) -> int:
         """Fire the timers due now on up to ``limit`` incidents; the number of timers fired."""
@@ -146,17 +148,22 @@ class EngineService:
             if n.kind is Kind.REFRESH:
                 out.extend(self._refresh(uow, owner, n, now))
                 continue
-            w = notification.window(n)
+            w = notification.window(n, self._windows)
             if w is None:
                 out.append(n)
             else:
                 shut.setdefault(w[0], (w[1], []))[1].append(n)
-        for key, (span, members) in shut.items():
+        # In key order: two workers taking the same windows lock them in the same order.
+        for key, (span, members) in sorted(shut.items()):
             opened = uow.outbox.open_window(key, now, now - span)
+            first, later = members[: notification.MAX_BUNDLE], members[notification.MAX_BUNDLE :]
             if opened is None:
-                out.append(replace(members[0], bundled=tuple(members)))
+                out.append(replace(first[0], bundled=tuple(first)))
+                opened = now
             else:
-                uow.outbox.postpone([m.id for m in members], owner, opened + span)
+                later = members
+            if later:
+                uow.outbox.postpone([m.id for m in later], owner, opened + span)
         return out
 
     def _refresh(
