@@ -11,12 +11,14 @@ import httpx
 
 from radar.clock import Clock, SystemClock
 from radar.domain.response import Channel, Target
-from radar.notify import slack
+from radar.notify import slack, twilio
+from radar.notify.apprise import AppriseSender
 from radar.notify.base import Notifier
 from radar.notify.email import EmailSender, SmtpConfig
 from radar.notify.record import RecordNotifier
 from radar.notify.router import Router, Sender
 from radar.notify.slack import SlackSender
+from radar.notify.twilio import SmsSender, VoiceSender
 from radar.notify.webhook import WebhookSender
 from radar.services.accounts import AccountService
 from radar.services.ack_links import AckLinkService
@@ -25,10 +27,11 @@ from radar.services.engine import EngineService
 from radar.services.health import HealthService
 from radar.services.incidents import IncidentService
 from radar.services.notifications import NotificationService
+from radar.services.phone import PhoneService
 from radar.services.policies import PolicyService
 from radar.services.triage import TriageService
 from radar.services.wakeup import Waker
-from radar.settings import Settings
+from radar.settings import Settings, apprise_names
 from radar.store.db import Database, connect
 from radar.store.uow import UnitOfWorkProvider
 
@@ -47,6 +50,7 @@ class Container:
     engine: EngineService
     notifications: NotificationService
     ack_links: AckLinkService
+    phone: PhoneService
     waker: Waker
     closers: list[Callable[[], None]] = field(default_factory=list)
 
@@ -93,6 +97,7 @@ def build(settings: Settings, *, clock: Clock | None = None) -> Container:
         ),
         notifications=NotificationService(policies, notifier, clock),
         ack_links=links,
+        phone=PhoneService(uow, clock, policies, links, waker.wake),
         waker=waker,
         closers=closers,
     )
@@ -106,6 +111,9 @@ def configured_channels(settings: Settings) -> frozenset[Channel]:
         Channel.SLACK: bool(settings.slack_bot_token.get_secret_value()),
         Channel.EMAIL: bool(settings.smtp_host),
         Channel.WEBHOOK: bool(settings.webhook_secret.get_secret_value()),
+        Channel.PHONE: _twilio_configured(settings),
+        Channel.SMS: _twilio_configured(settings),
+        Channel.APPRISE: bool(apprise_names(settings.apprise_urls)),
     }
     return frozenset(c for c, on in enabled.items() if on)
 
@@ -136,4 +144,24 @@ def _notifier(settings: Settings, closers: list[Callable[[], None]]) -> Notifier
         http = httpx.Client(follow_redirects=False)
         closers.append(http.close)
         senders[Channel.WEBHOOK] = WebhookSender(http, secret)
+    if _twilio_configured(settings):
+        made = twilio.client(
+            settings.twilio_account_sid,
+            settings.twilio_auth_token.get_secret_value(),
+            settings.twilio_api_url,
+        )
+        public = settings.effective_public_url
+        senders[Channel.PHONE] = VoiceSender(made, settings.twilio_from_number, public)
+        senders[Channel.SMS] = SmsSender(made, settings.twilio_from_number, public)
+    named = apprise_names(settings.apprise_urls)
+    if named:
+        senders[Channel.APPRISE] = AppriseSender(named)
     return Router(senders)
+
+
+def _twilio_configured(settings: Settings) -> bool:
+    return bool(
+        settings.twilio_account_sid
+        and settings.twilio_auth_token.get_secret_value()
+        and settings.twilio_from_number
+    )

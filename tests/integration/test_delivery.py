@@ -3,6 +3,7 @@ recipient sent as one message, and every try on the incident's timeline and plan
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
@@ -117,3 +118,29 @@ def test_each_try_is_kept_with_the_provider_id(slack_api: Recorder, tmp_path: Pa
         assert n.provider_id == history[1].provider_id == "C0RADAR:1764237600.000100"
         story = [e.message for e in c.incidents.get(ANA, "INC-1").timeline if e.kind == "delivery"]
         assert story == ["Posted in #radar on Slack"]
+
+
+def test_apprise_urls_reach_what_they_name(tmp_path: Path) -> None:
+    with recording() as hook:
+        named = json.dumps({"ops": [f"json://127.0.0.1:{hook.url.rsplit(':', 1)[1]}/hook"]})
+        settings = Settings(database_url=f"sqlite:///{tmp_path / 'radar.db'}", apprise_urls=named)
+        with radar_with(settings, declare=False) as c:
+            sent = c.notifications.test("apprise:ops")
+            assert (sent.sent_through, sent.problem) == ("apprise", None)
+            missing = c.notifications.test("apprise:teams")
+            assert (
+                missing.problem
+                == "not sent: apprise: RADAR_APPRISE_URLS names no 'teams'; it has: ops"
+            )
+    (request,) = hook.requests
+    assert request.path == "/hook"
+    body = request.json()
+    assert body["title"] == "[TEST] Radar test notification"
+    assert body["message"].startswith("If you can read this, Radar reaches ops this way.")
+
+
+def test_apprise_urls_must_be_json_naming_urls() -> None:
+    with pytest.raises(ValueError, match="not JSON"):
+        Settings(apprise_urls="teams=msteams://x")
+    with pytest.raises(ValueError, match="ops: give an Apprise URL"):
+        Settings(apprise_urls='{"ops": "not a url"}')

@@ -10,10 +10,17 @@ from fastapi import FastAPI
 
 import radar
 from radar.api import errors
-from radar.api.routes import ack, health, incidents, policy, triage
+from radar.api.routes import ack, health, incidents, policy, triage, twilio
 from radar.bootstrap import Container
 
-ALL_ROUTERS = (health.router, incidents.router, policy.router, triage.router, ack.router)
+ALL_ROUTERS = (
+    health.router,
+    incidents.router,
+    policy.router,
+    triage.router,
+    ack.router,
+    twilio.router,
+)
 
 
 def create_app(container: Container) -> FastAPI:

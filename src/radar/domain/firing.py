@@ -336,8 +336,9 @@ def _notify(
             continue
         address, label = found
         contacts = contacts_of(policy, n.target, address)
+        kind = Kind.MESSAGE if event is ev.Escalated else Kind.REMINDER
         outgoing.append(
-            Outgoing(str(n.target), address, label, n.via, subject, reason, contacts, facts=card)
+            Outgoing(str(n.target), address, label, n.via, subject, reason, contacts, card, kind)
         )
         told.append(
             f"{label} {VERBS[n.via[0]]}"

@@ -20,7 +20,8 @@ LAST_RETRY = timedelta(minutes=10)
 
 
 class Kind(StrEnum):
-    MESSAGE = "message"
+    MESSAGE = "message"  # a page: a step of the response; it offers to acknowledge
+    REMINDER = "reminder"  # a nudge: an update is due, a role is missing
     REFRESH = "refresh"  # bring the earlier Slack message about the incident up to date
 
 

@@ -20,7 +20,7 @@ from radar.clock import Clock
 from radar.domain import incident as inc
 from radar.domain.errors import Expired, NotFound
 from radar.domain.incident import Actor, Incident, Via
-from radar.domain.notification import Notification
+from radar.domain.notification import Attempt, Notification
 from radar.services import response
 from radar.services.policies import PolicyService
 from radar.store.uow import UnitOfWorkProvider
@@ -102,17 +102,23 @@ class AckLinkService:
         with self._uow() as uow:
             n = self._usable(uow.outbox.get(nid))
             incident = uow.incidents.get(n.incident_id)
-        return LinkTarget(incident, _person(n), n.subject)
+        return LinkTarget(incident, person_of(n), n.subject)
 
-    def acknowledge(self, token: str, via: Via | None = None) -> LinkTarget:
+    def acknowledge(
+        self, token: str, via: Via | None = None, attempt: Attempt | None = None
+    ) -> LinkTarget:
+        """Acknowledge as the notification's recipient; ``attempt`` (a keypress, say) is kept
+        with the notification in the same transaction."""
         nid = self._notification_id(token)
         now = self._clock.now()
         with self._uow(write=True) as uow:
             n = self._usable(uow.outbox.get(nid))
             if not uow.outbox.use_link(nid, now):
                 raise Expired("this acknowledge link was already used")
+            if attempt is not None:
+                uow.outbox.add_attempts(nid, [attempt], now)
             current = uow.incidents.get(n.incident_id, for_update=True)
-            who = Actor(_person(n), via or _via(n))
+            who = Actor(person_of(n), via or _via(n))
             changed = current
             if current.is_open and current.acknowledgement is None:
                 changed, events = inc.acknowledge(current, who, now)
@@ -129,7 +135,7 @@ class AckLinkService:
         return n
 
 
-def _person(n: Notification) -> str:
+def person_of(n: Notification) -> str:
     """``Laura Gómez`` from ``Laura Gómez (engineering manager, Payments)``."""
     return n.label.split(" (", 1)[0]
 

@@ -207,7 +207,7 @@ class EngineService:
         if not uow.outbox.sent(m.id, owner, d.channel, now, d.provider_id):
             return  # the lease lapsed and another worker took it over: it records its own
         uow.outbox.add_attempts(m.id, d.attempts, now)
-        if m.kind is Kind.MESSAGE:
+        if m.kind is not Kind.REFRESH:
             entry = TimelineEntry(
                 at=now,
                 kind="delivery",
@@ -227,7 +227,7 @@ class EngineService:
         if not uow.outbox.failed(m.id, owner, error.message, again, now):
             return
         uow.outbox.add_attempts(m.id, error.attempts, now)
-        if again is None and m.kind is Kind.MESSAGE:
+        if again is None and m.kind is not Kind.REFRESH:
             told = self._tell_fallback(uow, m, error, now)
             uow.incidents.append(m.incident_id, [_gave_up(m, error, now, told)])
 
@@ -253,9 +253,15 @@ class EngineService:
         return target.value
 
     def _send(self, n: Notification) -> tuple[Delivered | None, DeliveryError | None]:
-        if self._links is not None and n.kind is Kind.MESSAGE:
-            signed = tuple(self._links.sign(m) for m in n.members)
-            n = notification.bundle(signed)
+        if n.kind is not Kind.REFRESH:
+            # Pages offer a signed acknowledge link; reminders do not.
+            links = self._links
+            n = notification.bundle(
+                tuple(
+                    links.sign(m) if links is not None and m.kind is Kind.MESSAGE else m
+                    for m in n.members
+                )
+            )
         try:
             return self._notifier.deliver(n), None
         except DeliveryError as exc:

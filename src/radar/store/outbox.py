@@ -34,7 +34,7 @@ _NEXT_DUE = select(
 ).where(_PENDING)
 _OF_INCIDENT = (
     select(OUTBOX)
-    .where(OUTBOX.c.incident_id == bindparam("incident_id"), OUTBOX.c.kind == Kind.MESSAGE.value)
+    .where(OUTBOX.c.incident_id == bindparam("incident_id"), OUTBOX.c.kind != Kind.REFRESH.value)
     .order_by(OUTBOX.c.id)
 )
 _MINE = (OUTBOX.c.id == bindparam("nid")) & (OUTBOX.c.lease_owner == bindparam("owner"))
@@ -229,6 +229,21 @@ class OutboxRepository:
                 Attempt(r["channel"], r["outcome"], r["detail"], r["provider_id"], r["at"])
             )
         return out
+
+    def has_attempt(self, nid: int, outcome: str, provider_id: str) -> bool:
+        stmt = select(ATTEMPTS.c.id).where(
+            ATTEMPTS.c.notification_id == nid,
+            ATTEMPTS.c.outcome == outcome,
+            ATTEMPTS.c.provider_id == provider_id,
+        )
+        return self.session.execute(stmt.limit(1)).first() is not None
+
+    def notified(self, incident_id: int, address: str) -> bool:
+        """Whether any message about the incident went to ``address`` (a person's id)."""
+        stmt = select(OUTBOX.c.id).where(
+            OUTBOX.c.incident_id == incident_id, OUTBOX.c.address == address
+        )
+        return self.session.execute(stmt.limit(1)).first() is not None
 
     def slack_messages(self, incident_id: int) -> list[str]:
         """The Slack channel targets this incident has a message in (for keeping it current)."""
