@@ -18,7 +18,7 @@ def send_test(
     target: Annotated[
         str,
         typer.Argument(
-            help="slack:#channel, email:ADDRESS, webhook:URL, apprise:NAME, person:ID, or a team role."
+            help="slack:#channel, email:ADDRESS, webhook:URL, apprise:NAME, person:ID, team role."
         ),
     ],
     service: Annotated[
