@@ -10,7 +10,7 @@ from radar.notify.twilio import call_twiml, sms_text, spoken
 from tests.conftest import START
 
 
-def page(incident: int, subject: str, token: str | None = "t") -> Notification:
+def page(incident: int, subject: str, token: str | None = "signed") -> Notification:  # noqa: S107
     return Notification(
         id=incident,
         incident_id=incident,
