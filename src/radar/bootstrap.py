@@ -22,6 +22,7 @@ from radar.notify.twilio import SmsSender, VoiceSender
 from radar.notify.webhook import WebhookSender
 from radar.services.accounts import AccountService
 from radar.services.ack_links import AckLinkService
+from radar.services.board import BoardService
 from radar.services.database import DatabaseService
 from radar.services.engine import EngineService
 from radar.services.health import HealthService
@@ -29,6 +30,7 @@ from radar.services.incidents import IncidentService
 from radar.services.notifications import NotificationService
 from radar.services.phone import PhoneService
 from radar.services.policies import PolicyService
+from radar.services.sessions import SessionService
 from radar.services.triage import TriageService
 from radar.services.wakeup import Waker
 from radar.settings import Settings, apprise_names
@@ -51,6 +53,8 @@ class Container:
     notifications: NotificationService
     ack_links: AckLinkService
     phone: PhoneService
+    sessions: SessionService
+    board: BoardService
     waker: Waker
     closers: list[Callable[[], None]] = field(default_factory=list)
 
@@ -98,6 +102,8 @@ def build(settings: Settings, *, clock: Clock | None = None) -> Container:
         notifications=NotificationService(policies, notifier, clock),
         ack_links=links,
         phone=PhoneService(uow, clock, policies, links, waker.wake),
+        sessions=SessionService(uow, clock),
+        board=BoardService(uow, clock, policies),
         waker=waker,
         closers=closers,
     )

@@ -26,9 +26,9 @@ def serve(
     """Serve the API and run the engine in-process, until interrupted."""
     import uvicorn
 
-    from radar.api.app import create_app
     from radar.bootstrap import build
     from radar.engine.worker import Worker, start_in_thread
+    from radar.server import create_app
 
     base = settings()
     setup_logging(base.log_level)

@@ -27,7 +27,7 @@ _TOKEN_BY_HASH = (
 )
 
 
-def _user(row: UserRow) -> User:
+def user_of(row: UserRow) -> User:
     return User(
         id=row.id,
         username=row.username,
@@ -78,16 +78,16 @@ class AccountRepository:
         )
         self.session.add(row)
         self.session.flush()
-        return _user(row)
+        return user_of(row)
 
     def users(self) -> list[User]:
-        return [_user(r) for r in self.session.scalars(select(UserRow).order_by(UserRow.id))]
+        return [user_of(r) for r in self.session.scalars(select(UserRow).order_by(UserRow.id))]
 
     def user_by_name(self, username: str) -> User:
         row = self.session.scalars(select(UserRow).where(UserRow.username == username)).first()
         if row is None:
             raise NotFound(f"no user named {username!r}", field="username")
-        return _user(row)
+        return user_of(row)
 
     def add_token(
         self,

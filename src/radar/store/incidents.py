@@ -11,7 +11,17 @@ from collections.abc import Iterable, Mapping, Sequence
 from types import MappingProxyType
 from typing import Any
 
-from sqlalchemy import ColumnElement, Table, bindparam, delete, insert, or_, select, update
+from sqlalchemy import (
+    ColumnElement,
+    Table,
+    bindparam,
+    delete,
+    func,
+    insert,
+    or_,
+    select,
+    update,
+)
 from sqlalchemy.orm import Session
 
 from radar.domain.errors import NotFound
@@ -180,6 +190,14 @@ class IncidentRepository:
         return [
             _entry(r) for r in self.session.execute(_TIMELINE_OF, {"id": incident_id}).mappings()
         ]
+
+    def last_entry(self, incident_id: int | None = None) -> int:
+        """The id of the newest timeline entry (of one incident, or of all): it grows with
+        every change, so a page can tell cheaply whether anything happened since it looked."""
+        stmt = select(func.max(TIMELINE.c.id))
+        if incident_id is not None:
+            stmt = stmt.where(TIMELINE.c.incident_id == incident_id)
+        return int(self.session.execute(stmt).scalar() or 0)
 
     def search(self, flt: IncidentFilter, page: Page) -> list[Incident]:
         """Newest first; one more than ``page.limit`` so the caller knows whether more exist."""

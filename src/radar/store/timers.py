@@ -5,7 +5,7 @@ worker that dies mid-way releases it untouched."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -165,3 +165,18 @@ class TimerRepository:
         """Wake workers in other processes when this transaction commits (PostgreSQL only)."""
         if self.session.get_bind().dialect.name == "postgresql":
             self.session.execute(text(f"NOTIFY {WAKE_CHANNEL}"))
+
+    def updates_due(self, incident_ids: Sequence[int]) -> dict[int, datetime]:
+        """When each incident's next update is due (its pending update timer), if planned."""
+        if not incident_ids:
+            return {}
+        stmt = (
+            select(TIMERS.c.incident_id, func.min(TIMERS.c.due_at))
+            .where(
+                TIMERS.c.incident_id.in_(incident_ids),
+                TIMERS.c.state == TimerState.PENDING.value,
+                TIMERS.c.kind.in_([TimerKind.UPDATE_DUE.value, TimerKind.UPDATE_OVERDUE.value]),
+            )
+            .group_by(TIMERS.c.incident_id)
+        )
+        return {row[0]: row[1] for row in self.session.execute(stmt)}

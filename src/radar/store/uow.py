@@ -13,6 +13,7 @@ from radar.store.incidents import IncidentRepository
 from radar.store.outbox import OutboxRepository
 from radar.store.policies import PolicyRepository
 from radar.store.secrets import SecretRepository
+from radar.store.sessions import SessionRepository
 from radar.store.timers import TimerRepository
 
 
@@ -25,6 +26,7 @@ class UnitOfWork:
         self.timers = TimerRepository(session)
         self.outbox = OutboxRepository(session)
         self.secrets = SecretRepository(session)
+        self.sessions = SessionRepository(session)
 
     def commit(self) -> None:
         self.session.commit()

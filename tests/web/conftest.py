@@ -1,0 +1,49 @@
+"""The web UI over a real server: a signed-in browser-like client (httpx, cookies kept)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+import httpx
+import pytest
+
+from radar.bootstrap import Container
+from radar.domain.access import UserRole
+from radar.server import create_app
+from tests.support.live import serve
+
+PASSWORD = "correct horse battery staple"
+
+
+def csrf_of(html: str) -> str:
+    found = re.search(r'name="csrf" value="([^"]+)"', html)
+    assert found, "the page has no form with a CSRF token"
+    return found.group(1)
+
+
+@pytest.fixture
+def site(container: Container) -> Iterator[str]:
+    """Radar's whole app on a loopback port, with a responder ``ana`` who has a password."""
+    container.accounts.create_user(
+        "ana", role=UserRole.RESPONDER, display_name="Ana Ruiz", password=PASSWORD
+    )
+    with serve(create_app(container)) as url:
+        yield url
+
+
+def sign_in(url: str, username: str = "ana", password: str = PASSWORD) -> httpx.Client:
+    web = httpx.Client(base_url=url)
+    form = web.get("/signin")
+    answer = web.post(
+        "/signin",
+        data={"csrf": csrf_of(form.text), "username": username, "password": password, "then": "/"},
+    )
+    assert answer.status_code == 303, answer.text
+    return web
+
+
+@pytest.fixture
+def browser(site: str) -> Iterator[httpx.Client]:
+    with sign_in(site) as web:
+        yield web
