@@ -14,9 +14,9 @@ from radar.domain.errors import RadarError
 from radar.web import templating
 from radar.web.auth import SignInRequired, session_of
 from radar.web.pages import page
-from radar.web.routes import auth, dashboard, live
+from radar.web.routes import auth, dashboard, live, process, status
 
-ROUTERS = (auth.router, dashboard.router, live.router)
+ROUTERS = (auth.router, dashboard.router, live.router, process.router, status.router)
 # Paths that answer machines: errors there stay JSON.
 MACHINE_PATHS = ("/api/", "/integrations/", "/healthz", "/readyz")
 STATUS_TITLES = {401: "Sign in", 403: "Not allowed", 404: "Not found", 409: "Not now", 410: "Gone"}
