@@ -24,15 +24,15 @@ def csrf_of(html: str) -> str:
 
 @pytest.fixture
 def site(container: Container) -> Iterator[str]:
-    """Radar's whole app on a loopback port, with a responder ``ana`` who has a password."""
+    """Radar's whole app on a loopback port, with a responder ``maria`` who has a password."""
     container.accounts.create_user(
-        "ana", role=UserRole.RESPONDER, display_name="Ana Ruiz", password=PASSWORD
+        "maria", role=UserRole.RESPONDER, display_name="María Soto", password=PASSWORD
     )
     with serve(create_app(container)) as url:
         yield url
 
 
-def sign_in(url: str, username: str = "ana", password: str = PASSWORD) -> httpx.Client:
+def sign_in(url: str, username: str = "maria", password: str = PASSWORD) -> httpx.Client:
     web = httpx.Client(base_url=url)
     form = web.get("/signin")
     answer = web.post(
@@ -45,5 +45,8 @@ def sign_in(url: str, username: str = "ana", password: str = PASSWORD) -> httpx.
 
 @pytest.fixture
 def browser(site: str) -> Iterator[httpx.Client]:
-    with sign_in(site) as web:
+    web = sign_in(site)
+    try:
         yield web
+    finally:
+        web.close()

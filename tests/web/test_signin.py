@@ -19,7 +19,12 @@ def test_sign_in_sets_a_hardened_cookie_and_shows_the_dashboard(site: str) -> No
         form = web.get("/signin")
         answer = web.post(
             "/signin",
-            data={"csrf": csrf_of(form.text), "username": "ana", "password": PASSWORD, "then": "/"},
+            data={
+                "csrf": csrf_of(form.text),
+                "username": "maria",
+                "password": PASSWORD,
+                "then": "/",
+            },
         )
         cookie = answer.headers["set-cookie"]
         assert "radar_session=" in cookie
@@ -29,7 +34,7 @@ def test_sign_in_sets_a_hardened_cookie_and_shows_the_dashboard(site: str) -> No
         board = web.get("/")
         assert board.status_code == 200
         assert "Open incidents" in board.text
-        assert "Ana Ruiz" in board.text
+        assert "María Soto" in board.text
 
 
 def test_a_wrong_password_is_refused_without_saying_which_part_was_wrong(site: str) -> None:
@@ -37,7 +42,7 @@ def test_a_wrong_password_is_refused_without_saying_which_part_was_wrong(site: s
         form = web.get("/signin")
         answer = web.post(
             "/signin",
-            data={"csrf": csrf_of(form.text), "username": "ana", "password": "nope", "then": "/"},
+            data={"csrf": csrf_of(form.text), "username": "maria", "password": "nope", "then": "/"},
         )
         assert answer.status_code == 401
         assert "wrong username or password" in answer.text
@@ -46,14 +51,14 @@ def test_a_wrong_password_is_refused_without_saying_which_part_was_wrong(site: s
 
 def test_sign_in_without_the_forms_token_is_refused(site: str) -> None:
     with httpx.Client(base_url=site) as web:
-        answer = web.post("/signin", data={"username": "ana", "password": PASSWORD})
+        answer = web.post("/signin", data={"username": "maria", "password": PASSWORD})
         assert answer.status_code == 403
 
 
 def test_sign_in_never_redirects_off_site(site: str) -> None:
     with httpx.Client(base_url=site) as web:
         form = web.get("/signin")
-        data = {"csrf": csrf_of(form.text), "username": "ana", "password": PASSWORD}
+        data = {"csrf": csrf_of(form.text), "username": "maria", "password": PASSWORD}
         answer = web.post("/signin", data={**data, "then": "//evil.example.com/"})
         assert answer.headers["location"] == "/"
 

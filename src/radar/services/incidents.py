@@ -101,6 +101,43 @@ class IncidentService:
             self._wake()
         return stored
 
+    def report_not_an_incident(
+        self,
+        principal: Principal,
+        data: Declaration,
+        *,
+        reason: str,
+        ticket_url: str | None = None,
+        via: Via = Via.API,
+    ) -> Incident:
+        """Record a report that the reporter (and the guide) found is not an incident: declared
+        and declined in one transaction, so no response ever starts for it. It stays on record,
+        searchable, with its reason and ticket."""
+        require_write(principal)
+        who = actor(principal, via)
+        with self._uow(write=True) as uow:
+            running = self._policies.current_in(uow)
+            now = self._clock.now()
+            incident, events = inc.declare(
+                running.policy,
+                title=data.title,
+                description=data.description,
+                service=data.service,
+                severity=data.severity,
+                actor=who,
+                reporter=data.reporter,
+                restricted=data.restricted,
+                drill=data.drill,
+                now=now,
+                policy_version=running.id,
+                suggested_severity=self._suggested(running.policy, data),
+                severity_reason=data.severity_reason or "recorded only: not an incident",
+            )
+            declined, more = inc.decline(incident, who, now, reason=reason, ticket_url=ticket_url)
+            stored = uow.incidents.add(declined, [e.entry() for e in (*events, *more)])
+            uow.commit()
+        return stored
+
     @staticmethod
     def _suggested(policy: Policy, data: Declaration) -> str | None:
         """What the guide suggests for the reporter's answers (recomputed here, not trusted)."""

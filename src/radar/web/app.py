@@ -14,9 +14,17 @@ from radar.domain.errors import RadarError
 from radar.web import templating
 from radar.web.auth import SignInRequired, session_of
 from radar.web.pages import page
-from radar.web.routes import auth, dashboard, live, process, status
+from radar.web.routes import auth, dashboard, incidents, live, process, report, status
 
-ROUTERS = (auth.router, dashboard.router, live.router, process.router, status.router)
+ROUTERS = (
+    auth.router,
+    dashboard.router,
+    incidents.router,
+    live.router,
+    process.router,
+    report.router,
+    status.router,
+)
 # Paths that answer machines: errors there stay JSON.
 MACHINE_PATHS = ("/api/", "/integrations/", "/healthz", "/readyz")
 STATUS_TITLES = {401: "Sign in", 403: "Not allowed", 404: "Not found", 409: "Not now", 410: "Gone"}

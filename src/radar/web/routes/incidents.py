@@ -1,0 +1,217 @@
+"""The incident room: one incident with its actions, live timeline, response plan and each
+notification's delivery. Every action is a plain form post answered with a redirect back
+(post/redirect/get); a refused action shows the page again with the reason."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from starlette.concurrency import run_in_threadpool
+
+from radar.domain import incident as inc
+from radar.domain.errors import (
+    Conflict,
+    Forbidden,
+    InvalidInput,
+    InvalidTransition,
+    NotFound,
+    RadarError,
+)
+from radar.domain.incident import Via, Visibility
+from radar.domain.lifecycle import Status
+from radar.domain.roles import Role
+from radar.services.sessions import WebSession
+from radar.web.auth import container_of, posted, signed_in
+from radar.web.pages import page
+
+router = APIRouter(prefix="/incidents", include_in_schema=False)
+Session = Annotated[WebSession, Depends(signed_in)]
+
+UPDATE_TEMPLATES = (
+    "We are investigating reports of a problem.",
+    "We are still investigating.",
+    "We have identified the cause and are working on a fix.",
+    "A fix has been deployed; we are monitoring the results.",
+)
+REFUSED = {InvalidInput: 422, InvalidTransition: 409, Conflict: 409, Forbidden: 403, NotFound: 404}
+
+
+def _status_of(exc: RadarError) -> int:
+    return next((s for cls, s in REFUSED.items() if isinstance(exc, cls)), 400)
+
+
+async def _room(
+    request: Request,
+    session: WebSession,
+    reference: str,
+    error: str = "",
+    status: int = 200,
+    draft: str = "",
+) -> HTMLResponse:
+    c = container_of(request)
+    detail = await run_in_threadpool(c.incidents.get, session.principal, reference)
+    plan = await run_in_threadpool(c.engine.plan, session.principal, reference)
+    version = await run_in_threadpool(c.board.version, session.principal, reference)
+    policy = (await run_in_threadpool(c.policies.current)).policy
+    i = detail.incident
+    return page(
+        request,
+        "incident.html",
+        session,
+        status,
+        page="incident",
+        i=i,
+        timeline=list(reversed(detail.timeline)),
+        plan=plan,
+        policy=policy,
+        severity_name={s.id: s.name for s in policy.severities},
+        people={p.id: p.name for p in policy.people},
+        actions=set(inc.available_actions(i)),
+        roles=list(Role),
+        statuses=[s for s in Status if s not in (Status.RESOLVED, Status.CLOSED, Status.DECLINED)],
+        templates=UPDATE_TEMPLATES,
+        version=version,
+        error=error,
+        draft=draft,
+    )
+
+
+@router.get("/{reference}", response_class=HTMLResponse)
+async def show(
+    request: Request, session: Session, reference: str, template: int | None = None
+) -> HTMLResponse:
+    """The page; ``?template=N`` starts the update form from the N-th canned message."""
+    chosen = template if template is not None and 0 <= template < len(UPDATE_TEMPLATES) else None
+    draft = UPDATE_TEMPLATES[chosen] if chosen is not None else ""
+    return await _room(request, session, reference, draft=draft)
+
+
+async def _act(
+    request: Request,
+    session: WebSession,
+    reference: str,
+    act: Callable[[dict[str, str]], object],
+) -> Response:
+    fields = await posted(request, session)
+    try:
+        await run_in_threadpool(act, fields)
+    except (InvalidInput, InvalidTransition, Conflict, Forbidden) as exc:
+        return await _room(request, session, reference, exc.message, _status_of(exc))
+    return RedirectResponse(f"/incidents/{reference}", status_code=303)
+
+
+@router.post("/{reference}/acknowledge")
+async def acknowledge(request: Request, session: Session, reference: str) -> Response:
+    incidents = container_of(request).incidents
+    return await _act(
+        request,
+        session,
+        reference,
+        lambda _: incidents.acknowledge(session.principal, reference, Via.WEB),
+    )
+
+
+@router.post("/{reference}/updates")
+async def post_update(request: Request, session: Session, reference: str) -> Response:
+    incidents = container_of(request).incidents
+
+    def act(f: dict[str, str]) -> object:
+        status = f.get("status", "")
+        return incidents.post_update(
+            session.principal,
+            reference,
+            message=f.get("message", ""),
+            visibility=Visibility(f.get("visibility") or "internal"),
+            status=Status(status) if status else None,
+            via=Via.WEB,
+        )
+
+    return await _act(request, session, reference, _checked(act))
+
+
+@router.post("/{reference}/resolve")
+async def resolve(request: Request, session: Session, reference: str) -> Response:
+    incidents = container_of(request).incidents
+
+    def act(f: dict[str, str]) -> object:
+        return incidents.resolve(
+            session.principal,
+            reference,
+            summary=f.get("summary", ""),
+            visibility=Visibility(f.get("visibility") or "internal"),
+            via=Via.WEB,
+        )
+
+    return await _act(request, session, reference, _checked(act))
+
+
+@router.post("/{reference}/reopen")
+async def reopen(request: Request, session: Session, reference: str) -> Response:
+    incidents = container_of(request).incidents
+    return await _act(
+        request,
+        session,
+        reference,
+        lambda f: incidents.reopen(
+            session.principal, reference, reason=f.get("reason", ""), via=Via.WEB
+        ),
+    )
+
+
+@router.post("/{reference}/close")
+async def close(request: Request, session: Session, reference: str) -> Response:
+    incidents = container_of(request).incidents
+    return await _act(
+        request,
+        session,
+        reference,
+        lambda _: incidents.close(session.principal, reference, Via.WEB),
+    )
+
+
+@router.post("/{reference}/severity")
+async def change_severity(request: Request, session: Session, reference: str) -> Response:
+    incidents = container_of(request).incidents
+    return await _act(
+        request,
+        session,
+        reference,
+        lambda f: incidents.change_severity(
+            session.principal,
+            reference,
+            severity=f.get("severity", ""),
+            reason=f.get("reason", ""),
+            via=Via.WEB,
+        ),
+    )
+
+
+@router.post("/{reference}/roles")
+async def assign_role(request: Request, session: Session, reference: str) -> Response:
+    incidents = container_of(request).incidents
+
+    def act(f: dict[str, str]) -> object:
+        return incidents.assign_role(
+            session.principal,
+            reference,
+            role=Role(f.get("role", "")),
+            assignee=f.get("assignee", "").strip() or None,
+            via=Via.WEB,
+        )
+
+    return await _act(request, session, reference, _checked(act))
+
+
+def _checked(act: Callable[[dict[str, str]], object]) -> Callable[[dict[str, str]], object]:
+    """A form's choice that is not one of the offered values is bad input, named."""
+
+    def run(fields: dict[str, str]) -> object:
+        try:
+            return act(fields)
+        except ValueError as exc:
+            raise InvalidInput(f"not a valid choice: {exc}") from None
+
+    return run
