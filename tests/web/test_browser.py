@@ -1,0 +1,136 @@
+"""Radar in a real browser: Debian's Chromium driven by Playwright, headless.
+
+A reporter walks the guide and declares; the incident is acknowledged; an update posted in one
+browser appears in another without a reload; the incident is resolved; the public status page
+shows only what was published. axe-core checks every page for serious or critical accessibility
+problems. Screenshots go to ``test-artifacts/screenshots/``.
+
+CI installs Chromium (`.ci/run`) and sets ``RADAR_REQUIRE_BROWSER=1``, so a missing browser fails
+there; on a developer's machine without Chromium these tests are skipped with that reason.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from playwright.sync_api import Browser, Page, expect, sync_playwright
+
+from radar.bootstrap import Container
+from radar.domain.access import UserRole
+from radar.server import create_app
+from tests.support.live import serve
+from tests.web.conftest import PASSWORD
+
+CHROMIUM = Path("/usr/bin/chromium")
+AXE = Path(__file__).parents[1] / "support" / "vendor" / "axe-core-4.14.1.min.js"
+SHOTS = Path(__file__).parents[2] / "test-artifacts" / "screenshots"
+WAIT = 15_000  # ms: a live update travels by server-sent events, looked for once a second
+
+if not CHROMIUM.exists():
+    if os.environ.get("RADAR_REQUIRE_BROWSER"):
+        raise RuntimeError("RADAR_REQUIRE_BROWSER is set but /usr/bin/chromium is missing")
+    pytest.skip(
+        "Debian's chromium is not installed (apt install chromium)", allow_module_level=True
+    )
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    with sync_playwright() as p:
+        launched = p.chromium.launch(executable_path=str(CHROMIUM), headless=True)
+        yield launched
+        launched.close()
+
+
+@pytest.fixture
+def site(container: Container) -> Iterator[str]:
+    for name, shown in (("maria", "María Soto"), ("joan", "Joan Puig")):
+        container.accounts.create_user(
+            name, role=UserRole.RESPONDER, display_name=shown, password=PASSWORD
+        )
+    with serve(create_app(container)) as url:
+        yield url
+
+
+def signed_in(browser: Browser, site: str, username: str) -> Page:
+    page = browser.new_context(base_url=site).new_page()
+    page.goto("/signin")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("heading", name="Open incidents")).to_be_visible()
+    return page
+
+
+def accessible(page: Page, name: str) -> None:
+    """No serious or critical axe-core violations; and a screenshot for the record."""
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+    page.add_script_tag(path=str(AXE))
+    result: dict[str, Any] = page.evaluate("async () => await axe.run(document)")
+    bad = [
+        f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']][:3]}"
+        for v in result["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
+    assert bad == [], f"{name}: {bad}"
+
+
+def test_report_acknowledge_update_live_and_resolve(browser: Browser, site: str) -> None:
+    maria = signed_in(browser, site, "maria")
+    accessible(maria, "dashboard-empty")
+
+    # Report through the guide.
+    maria.get_by_role("link", name="Report an incident").click()
+    maria.get_by_label("Service").select_option("checkout")
+    maria.get_by_role("button", name="Next").click()
+    accessible(maria, "report-question")
+    maria.get_by_label("No").check()
+    maria.get_by_role("button", name="Next").click()
+    maria.get_by_label("Yes").check()
+    maria.get_by_role("button", name="Next").click()
+    expect(maria.get_by_role("heading", name="Suggested: Sev2 - Major")).to_be_visible()
+    expect(maria.get_by_text("#radar is told now")).to_be_visible()
+    accessible(maria, "report-suggestion")
+    maria.get_by_label("Title").fill("Checkout returns 500 for every order")
+    maria.get_by_role("button", name="Declare the incident").click()
+    expect(maria.get_by_role("heading", name="INC-1 · Checkout returns 500")).to_be_visible()
+    accessible(maria, "incident")
+
+    # Acknowledge.
+    maria.get_by_role("button", name="Acknowledge").click()
+    expect(maria.locator("#acknowledged")).to_contain_text("by María Soto (web)")
+
+    # Joan watches the same incident; María's update reaches him without a reload.
+    joan = signed_in(browser, site, "joan")
+    joan.goto("/incidents/INC-1")
+    expect(joan.locator("#timeline")).to_be_visible()
+    maria.get_by_label("Update", exact=True).fill("We are still investigating.")
+    maria.get_by_label("Public: also on the status page").check()
+    maria.get_by_label("Status after this update").select_option("investigating")
+    maria.get_by_role("button", name="Post update").click()
+    expect(joan.locator("#timeline")).to_contain_text("We are still investigating.", timeout=WAIT)
+    expect(joan.locator("#status")).to_have_text("investigating", timeout=WAIT)
+    maria.get_by_label("Update", exact=True).fill(
+        "Internal: the 14:02 deploy touched the payment client."
+    )
+    maria.get_by_role("button", name="Post update").click()
+    expect(maria.locator("#timeline")).to_contain_text("14:02 deploy")
+
+    # Resolve, publishing the summary.
+    maria.get_by_label("What fixed it").fill("Rolled back the 14:02 deploy.")
+    maria.get_by_label("Publish the summary on the status page").check()
+    maria.get_by_role("button", name="Resolve").click()
+    expect(maria.locator("#status")).to_have_text("resolved")
+    accessible(maria, "incident-resolved")
+
+    # The public status page shows what was published, and nothing internal.
+    visitor = browser.new_context(base_url=site).new_page()
+    visitor.goto("/status")
+    expect(visitor.get_by_text("We are still investigating.")).to_be_visible()
+    assert "payment client" not in visitor.content()
+    accessible(visitor, "status")
