@@ -8,7 +8,9 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from radar.bootstrap import build
 from radar.cli.main import app
+from radar.settings import Settings
 from tests.conftest import EXAMPLE_POLICY
 
 runner = CliRunner()
@@ -196,3 +198,20 @@ def test_policy_history_lists_each_applied_version(fresh_db: Path, tmp_path: Pat
     assert "laura" in lines[0]
     assert lines[1].startswith("1 ")
     assert "ana" in lines[1]
+
+
+def test_a_user_made_with_a_password_can_sign_in_to_the_web_ui(fresh_db: Path) -> None:
+    assert radar("db", "upgrade")[0] == 0
+    short = runner.invoke(app, ["user", "create", "rosa", "--password"], input="short\nshort\n")
+    assert short.exit_code == 2
+    assert "at least 10 characters" in short.stderr
+    made = runner.invoke(
+        app, ["user", "create", "rosa", "--password"], input="long enough pw\nlong enough pw\n"
+    )
+    assert made.exit_code == 0, made.stderr
+    assert "long enough pw" not in made.stdout
+    c = build(Settings())
+    try:
+        assert c.sessions.sign_in("rosa", "long enough pw").principal.user.username == "rosa"
+    finally:
+        c.close()

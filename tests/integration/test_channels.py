@@ -224,7 +224,7 @@ def test_email_has_both_parts_and_threads_by_incident(
     text = first.get_body(("plain",)).get_content()
     page = first.get_body(("html",)).get_content()
     assert "nobody has responded after 10 minutes" in text
-    assert "https://radar.example.com/api/v1/incidents/INC-7" in text
+    assert "https://radar.example.com/incidents/INC-7" in text
     assert "<strong>INC-7 · Sev2 - Major · Checkout down</strong>" in page
 
 

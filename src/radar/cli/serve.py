@@ -42,7 +42,10 @@ def serve(
             problems = ", ".join(f"{k}: {v}" for k, v in ready.checks.items() if v != "ok")
             out.print(f"[yellow]warning:[/] not ready yet ({problems})")
         url = f"http://{chosen.host}:{chosen.port}"
-        out.print(f"Radar is serving on [bold]{url}[/]  (API {url}/api/v1, docs {url}/api/docs)")
+        out.print(
+            f"Radar is serving on [bold]{url}[/]  (sign in there; API {url}/api/v1, "
+            f"docs {url}/api/docs)"
+        )
         if worker:
             engine = Worker(container.engine, container.waker, container.clock)
             thread = start_in_thread(engine)

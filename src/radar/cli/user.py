@@ -6,10 +6,11 @@ from typing import Annotated
 
 import typer
 
-from radar.cli.context import container, out
+from radar.cli.context import EXIT_USAGE, container, fail, out
 from radar.domain.access import UserRole
 
 app = typer.Typer(help="User accounts.", no_args_is_help=True)
+MIN_PASSWORD = 10
 
 
 @app.command("bootstrap-admin")
@@ -36,8 +37,22 @@ def create(
         UserRole, typer.Option(help="admin, responder or viewer.")
     ] = UserRole.RESPONDER,
     display_name: Annotated[str, typer.Option(help="Name shown to people.")] = "",
+    password: Annotated[
+        bool,
+        typer.Option(
+            "--password",
+            help="Ask for a password (typed twice, not shown) to sign in to the web UI.",
+        ),
+    ] = False,
 ) -> None:
-    """Create an account (sign-in with a password arrives with the web UI)."""
+    """Create an account; with --password it can sign in to the web UI."""
+    secret = None
+    if password:
+        secret = typer.prompt("Password", hide_input=True, confirmation_prompt=True)
+        if len(secret) < MIN_PASSWORD:
+            raise fail(f"--password: use at least {MIN_PASSWORD} characters", EXIT_USAGE)
     with container() as c:
-        user = c.accounts.create_user(username, role=role, display_name=display_name)
+        user = c.accounts.create_user(
+            username, role=role, display_name=display_name, password=secret
+        )
     out.print(f"user {user.username} created with role {user.role.value}")

@@ -34,5 +34,5 @@ class Notifier(Protocol):
 
 
 def incident_link(public_url: str, reference: str) -> str:
-    """Where a message sends people to see the incident."""
-    return f"{public_url.rstrip('/')}/api/v1/incidents/{reference}"
+    """Where a message sends people to see the incident: its page in the web UI."""
+    return f"{public_url.rstrip('/')}/incidents/{reference}"
