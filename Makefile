@@ -36,6 +36,7 @@ check: install
 bench: install
 	$(BIN)/python bench/api.py
 	$(BIN)/python bench/engine.py
+	$(BIN)/python bench/web.py
 
 fmt: install
 	$(BIN)/ruff format src tests bench

@@ -31,6 +31,7 @@ from radar.services.notifications import NotificationService
 from radar.services.phone import PhoneService
 from radar.services.policies import PolicyService
 from radar.services.sessions import SessionService
+from radar.services.status import StatusService
 from radar.services.triage import TriageService
 from radar.services.wakeup import Waker
 from radar.settings import Settings, apprise_names
@@ -55,6 +56,7 @@ class Container:
     phone: PhoneService
     sessions: SessionService
     board: BoardService
+    status: StatusService
     waker: Waker
     closers: list[Callable[[], None]] = field(default_factory=list)
 
@@ -104,6 +106,7 @@ def build(settings: Settings, *, clock: Clock | None = None) -> Container:
         phone=PhoneService(uow, clock, policies, links, waker.wake),
         sessions=SessionService(uow, clock),
         board=BoardService(uow, clock, policies),
+        status=StatusService(uow, clock, policies),
         waker=waker,
         closers=closers,
     )

@@ -95,3 +95,10 @@ def test_a_template_starts_the_update(
     ref = declare(container, responder)
     room = browser.get(f"/incidents/{ref}?template=1")
     assert ">We are still investigating.</textarea>" in room.text
+
+
+def test_a_malformed_address_is_a_page_naming_the_parameter(browser: httpx.Client) -> None:
+    answer = browser.get("/?severity=" + "x" * 100)
+    assert answer.status_code == 422
+    assert "text/html" in answer.headers["content-type"]
+    assert "severity" in answer.text

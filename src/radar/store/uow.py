@@ -14,6 +14,7 @@ from radar.store.outbox import OutboxRepository
 from radar.store.policies import PolicyRepository
 from radar.store.secrets import SecretRepository
 from radar.store.sessions import SessionRepository
+from radar.store.status import StatusRepository
 from radar.store.timers import TimerRepository
 
 
@@ -27,6 +28,7 @@ class UnitOfWork:
         self.outbox = OutboxRepository(session)
         self.secrets = SecretRepository(session)
         self.sessions = SessionRepository(session)
+        self.status = StatusRepository(session)
 
     def commit(self) -> None:
         self.session.commit()

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from typing import cast
+from typing import Any, cast
 from urllib.parse import quote
 
 from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 
@@ -26,8 +27,15 @@ ROUTERS = (
     status.router,
 )
 # Paths that answer machines: errors there stay JSON.
-MACHINE_PATHS = ("/api/", "/integrations/", "/healthz", "/readyz")
-STATUS_TITLES = {401: "Sign in", 403: "Not allowed", 404: "Not found", 409: "Not now", 410: "Gone"}
+MACHINE_PATHS = ("/api/", "/integrations/", "/ack/", "/healthz", "/readyz")
+STATUS_TITLES = {
+    401: "Sign in",
+    403: "Not allowed",
+    404: "Not found",
+    409: "Not now",
+    410: "Gone",
+    422: "Please check what you entered",
+}
 
 Handler = Callable[[Request, Exception], Awaitable[Response]]
 
@@ -38,25 +46,38 @@ def mount(app: FastAPI) -> None:
     for router in ROUTERS:
         app.include_router(router)
     app.add_exception_handler(SignInRequired, _sign_in)
-    as_json = cast(Handler, app.exception_handlers[RadarError])
+    for kind in (RadarError, RequestValidationError):
+        app.add_exception_handler(kind, _as_page(cast(Handler, app.exception_handlers[kind])))
 
-    async def radar_error(request: Request, exc: Exception) -> Response:
-        if request.url.path.startswith(MACHINE_PATHS) or request.url.path.startswith("/ack/"):
-            return await as_json(request, exc)
-        assert isinstance(exc, RadarError)
-        answer = await as_json(request, exc)  # the status the API would give
+
+def _as_page(as_json: Handler) -> Handler:
+    """An error on a page is a page, with the status and message the API would give."""
+
+    async def handle(request: Request, exc: Exception) -> Response:
+        answer = await as_json(request, exc)
+        if request.url.path.startswith(MACHINE_PATHS):
+            return answer
+        message = (
+            exc.message
+            if isinstance(exc, RadarError)
+            else "; ".join(_said(e) for e in cast(RequestValidationError, exc).errors())
+        )
         status = answer.status_code
-        session = await session_of(request)
         return page(
             request,
             "error.html",
-            session,
+            await session_of(request),
             status,
             title=STATUS_TITLES.get(status, "That did not work"),
-            message=exc.message,
+            message=message,
         )
 
-    app.add_exception_handler(RadarError, radar_error)
+    return handle
+
+
+def _said(error: Any) -> str:
+    where = ".".join(str(part) for part in error.get("loc", ())[1:])
+    return f"{where}: {error.get('msg', 'not valid')}" if where else str(error.get("msg", ""))
 
 
 async def _sign_in(request: Request, exc: Exception) -> Response:
