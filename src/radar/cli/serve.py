@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from radar.cli.context import out, require_database, settings, setup_logging
+from radar.cli.context import out, require_database, settings, settle_memory, setup_logging
 
 
 def serve(
@@ -51,8 +51,10 @@ def serve(
             thread = start_in_thread(engine)
         out.print("The engine runs in this process." if engine else "No engine (--no-worker).")
         out.print("Press Ctrl-C to stop.")
+        app = create_app(container)
+        settle_memory()
         uvicorn.run(
-            create_app(container),
+            app,
             host=chosen.host,
             port=chosen.port,
             log_level=chosen.log_level,

@@ -6,7 +6,7 @@ import signal
 import threading
 from types import FrameType
 
-from radar.cli.context import out, require_database, settings, setup_logging
+from radar.cli.context import out, require_database, settings, settle_memory, setup_logging
 
 
 def worker() -> None:
@@ -35,6 +35,7 @@ def worker() -> None:
         try:
             require_database(container)
             engine = Worker(container.engine, container.waker, container.clock, stop=stopping)
+            settle_memory()
             out.print(f"Radar engine worker {engine.name} running. Press Ctrl-C to stop.")
             engine.run()
         finally:
