@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import httpx
 
 from radar.bootstrap import Container
@@ -102,3 +104,25 @@ def test_a_malformed_address_is_a_page_naming_the_parameter(browser: httpx.Clien
     assert answer.status_code == 422
     assert "text/html" in answer.headers["content-type"]
     assert "severity" in answer.text
+
+
+def test_every_incident_is_listed_page_by_page(
+    browser: httpx.Client, container: Container, responder: Principal
+) -> None:
+    for n in range(55):
+        container.incidents.declare(
+            responder, Declaration(f"Outage number {n}", "checkout", "sev4")
+        )
+    first = browser.get("/incidents")
+    assert ">INC-55<" in first.text
+    assert ">INC-6<" in first.text
+    assert ">INC-5<" not in first.text
+    older = re.search(r'href="(/incidents\?[^"]*cursor=[^"]+)"', first.text)
+    assert older is not None
+    second = browser.get(older.group(1).replace("&amp;", "&"))
+    assert ">INC-5<" in second.text
+    assert ">INC-55<" not in second.text
+    assert "Older incidents" not in second.text
+    searched = browser.get("/incidents", params={"q": "number 42"})
+    assert ">INC-43<" in searched.text
+    assert ">INC-44<" not in searched.text

@@ -6,8 +6,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Annotated
+from urllib.parse import urlencode
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
@@ -22,6 +23,7 @@ from radar.domain.errors import (
 )
 from radar.domain.incident import Via, Visibility
 from radar.domain.lifecycle import Status
+from radar.domain.listing import IncidentFilter
 from radar.domain.roles import Role
 from radar.services.sessions import WebSession
 from radar.web.auth import container_of, posted, signed_in
@@ -76,6 +78,44 @@ async def _room(
         version=version,
         error=error,
         draft=draft,
+    )
+
+
+@router.get("", response_class=HTMLResponse)
+async def every(
+    request: Request,
+    session: Session,
+    state: Annotated[str, Query(pattern="^(open|closed|all)$")] = "all",
+    severity: Annotated[str, Query(max_length=63)] = "",
+    service: Annotated[str, Query(max_length=63)] = "",
+    q: Annotated[str, Query(max_length=200)] = "",
+    cursor: Annotated[str, Query(max_length=100)] = "",
+) -> HTMLResponse:
+    """Every incident, newest first, 50 to a page, with filters; "Older" follows the cursor."""
+    c = container_of(request)
+    flt = IncidentFilter(
+        open={"open": True, "closed": False}.get(state),
+        severities=(severity,) if severity else (),
+        services=(service,) if service else (),
+        text=q.strip() or None,
+    )
+    found = await run_in_threadpool(
+        c.incidents.list, session.principal, flt, limit=50, cursor=cursor or None
+    )
+    policy = (await run_in_threadpool(c.policies.current)).policy
+    chosen = {"state": state, "severity": severity, "service": service, "q": q}
+    older = urlencode({**chosen, "cursor": found.next_cursor}) if found.next_cursor else ""
+    return page(
+        request,
+        "incidents.html",
+        session,
+        page="incidents",
+        found=found,
+        policy=policy,
+        severity_name={s.id: s.name for s in policy.severities},
+        chosen=chosen,
+        older=older,
+        first=not cursor,
     )
 
 
