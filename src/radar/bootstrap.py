@@ -27,6 +27,7 @@ from radar.services.database import DatabaseService
 from radar.services.engine import EngineService
 from radar.services.health import HealthService
 from radar.services.incidents import IncidentService
+from radar.services.ingest import IngestService
 from radar.services.notifications import NotificationService
 from radar.services.phone import PhoneService
 from radar.services.policies import PolicyService
@@ -56,6 +57,7 @@ class Container:
     phone: PhoneService
     sessions: SessionService
     board: BoardService
+    ingest: IngestService
     status: StatusService
     waker: Waker
     closers: list[Callable[[], None]] = field(default_factory=list)
@@ -106,6 +108,7 @@ def build(settings: Settings, *, clock: Clock | None = None) -> Container:
         phone=PhoneService(uow, clock, policies, links, waker.wake),
         sessions=SessionService(uow, clock),
         board=BoardService(uow, clock, policies),
+        ingest=IngestService(uow, clock, policies, waker.wake),
         status=StatusService(uow, clock, policies),
         waker=waker,
         closers=closers,

@@ -151,6 +151,12 @@ class Settings(BaseSettings):
         '`{"teams-sre": "msteams://...", "ops-phones": ["ntfy://...", "pover://..."]}`. '
         "Kept here, not in the policy, because the URLs carry tokens.",
     )
+    grafana_secret: SecretStr = Field(
+        SecretStr(""),
+        description="Shared secret of Grafana's webhook HMAC signature. Set: every request to "
+        "/integrations/grafana/{key} must be signed (X-Grafana-Alerting-Signature, and "
+        "X-Grafana-Alerting-Timestamp within five minutes). Empty: the integration key alone.",
+    )
     notify_send_windows: dict[str, float] = Field(
         default_factory=lambda: {"phone": 120.0, "sms": 60.0, "slack": 1.0, "apprise": 1.0},
         description="At most one message per recipient per channel within this many seconds, as "

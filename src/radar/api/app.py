@@ -10,7 +10,7 @@ from fastapi import FastAPI
 
 import radar
 from radar.api import errors
-from radar.api.routes import ack, health, incidents, policy, triage, twilio
+from radar.api.routes import ack, health, incidents, intake, policy, triage, twilio
 from radar.bootstrap import Container
 
 ALL_ROUTERS = (
@@ -20,6 +20,7 @@ ALL_ROUTERS = (
     triage.router,
     ack.router,
     twilio.router,
+    intake.router,
 )
 
 

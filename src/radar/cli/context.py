@@ -12,6 +12,7 @@ import typer
 from pydantic import ValidationError
 from rich.console import Console
 
+from radar.domain.access import Principal, User, UserRole
 from radar.settings import ClientSettings, Settings
 
 if TYPE_CHECKING:
@@ -93,3 +94,8 @@ def settle_memory() -> None:
     live until it stops (measured in bench/web.py)."""
     gc.collect()
     gc.freeze()
+
+
+def local_admin() -> Principal:
+    """Who a server-side command acts as: its operator, who can reach the database."""
+    return Principal(User(id=0, username="cli", display_name="radar CLI", role=UserRole.ADMIN))

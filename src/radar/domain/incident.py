@@ -49,6 +49,7 @@ class Via(StrEnum):
     PHONE = "phone"
     SMS = "sms"
     ENGINE = "engine"
+    INTEGRATION = "integration"  # a monitoring tool, through its integration key
 
 
 @dataclass(frozen=True)

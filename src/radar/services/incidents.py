@@ -19,9 +19,9 @@ from radar.domain.policy import Policy
 from radar.domain.roles import Role
 from radar.services import response
 from radar.services.access import actor, require_write
-from radar.services.policies import PolicyService
+from radar.services.policies import PolicyService, PolicyVersion
 from radar.services.triage import suggest
-from radar.store.uow import UnitOfWorkProvider
+from radar.store.uow import UnitOfWork, UnitOfWorkProvider
 
 # A decision sees the policy the change runs under, the locked incident, who acts, and when.
 Decision = Callable[[Policy, Incident, Actor, datetime], inc.Change]
@@ -52,6 +52,35 @@ class Declaration:
     severity_reason: str | None = None
 
 
+def declare_in(
+    uow: UnitOfWork,
+    running: PolicyVersion,
+    data: Declaration,
+    who: Actor,
+    now: datetime,
+    suggested: str | None = None,
+) -> tuple[Incident, bool]:
+    """Declare inside the caller's transaction: the incident, its timeline and its response.
+    True when timers were scheduled (the engine should be woken after the commit)."""
+    incident, events = inc.declare(
+        running.policy,
+        title=data.title,
+        description=data.description,
+        service=data.service,
+        severity=data.severity,
+        actor=who,
+        reporter=data.reporter,
+        restricted=data.restricted,
+        drill=data.drill,
+        now=now,
+        policy_version=running.id,
+        suggested_severity=suggested,
+        severity_reason=data.severity_reason,
+    )
+    stored = uow.incidents.add(incident, [e.entry() for e in events])
+    return stored, response.follow(uow, running.policy, stored, events, now)
+
+
 def incident_id(reference: str) -> int:
     """The numeric id behind ``INC-42`` or ``42``; anything else is an unknown incident."""
     number = inc.parse_reference(reference)
@@ -79,23 +108,7 @@ class IncidentService:
         with self._uow(write=True) as uow:
             running = self._policies.current_in(uow)
             suggested = self._suggested(running.policy, data)
-            incident, events = inc.declare(
-                running.policy,
-                title=data.title,
-                description=data.description,
-                service=data.service,
-                severity=data.severity,
-                actor=who,
-                reporter=data.reporter,
-                restricted=data.restricted,
-                drill=data.drill,
-                now=self._clock.now(),
-                policy_version=running.id,
-                suggested_severity=suggested,
-                severity_reason=data.severity_reason,
-            )
-            stored = uow.incidents.add(incident, [e.entry() for e in events])
-            scheduled = response.follow(uow, running.policy, stored, events, stored.declared_at)
+            stored, scheduled = declare_in(uow, running, data, who, self._clock.now(), suggested)
             uow.commit()
         if scheduled:
             self._wake()

@@ -281,3 +281,55 @@ class WebSessionRow(Base):
     csrf: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
     expires_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+class IntegrationRow(Base):
+    """An integration key: a monitoring tool's way in, for one service. Only its digest is kept."""
+
+    __tablename__ = "integrations"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    name: Mapped[str] = mapped_column(String(100))
+    kind: Mapped[str] = mapped_column(String(20))
+    service: Mapped[str] = mapped_column(String(63))
+    key_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    prefix: Mapped[str] = mapped_column(String(16))
+    per_minute: Mapped[int | None] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    revoked_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+
+
+class AlertRow(Base):
+    """An alert: one problem a tool reports under a dedup key, and what became of it."""
+
+    __tablename__ = "alerts"
+    __table_args__ = (
+        Index(
+            "ux_alerts_open_key",
+            "integration_id",
+            "dedup_key",
+            unique=True,
+            postgresql_where=text("status != 'resolved'"),
+            sqlite_where=text("status != 'resolved'"),
+        ),
+        Index("ix_alerts_service_grp_last_seen", "service", "grp", "last_seen"),
+        Index("ix_alerts_incident_id", "incident_id"),
+    )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    integration_id: Mapped[int] = mapped_column(ForeignKey("integrations.id"))
+    service: Mapped[str] = mapped_column(String(63))
+    dedup_key: Mapped[str] = mapped_column(String(255))
+    status: Mapped[str] = mapped_column(String(20))
+    summary: Mapped[str] = mapped_column(String(1024))
+    severity: Mapped[str] = mapped_column(String(63))
+    source: Mapped[str] = mapped_column(String(1024))
+    grp: Mapped[str] = mapped_column(String(1024))
+    labels: Mapped[str] = mapped_column(Text)
+    links: Mapped[str] = mapped_column(Text)
+    details: Mapped[str] = mapped_column(Text)
+    first_seen: Mapped[datetime] = mapped_column(UtcDateTime)
+    last_seen: Mapped[datetime] = mapped_column(UtcDateTime)
+    count: Mapped[int] = mapped_column(Integer)
+    incident_id: Mapped[int | None] = mapped_column(ForeignKey("incidents.id"))
+    resolved_at: Mapped[datetime | None] = mapped_column(UtcDateTime)

@@ -8,6 +8,7 @@ from contextlib import contextmanager
 from sqlalchemy.orm import Session
 
 from radar.store.accounts import AccountRepository
+from radar.store.alerts import AlertRepository
 from radar.store.db import Database
 from radar.store.incidents import IncidentRepository
 from radar.store.outbox import OutboxRepository
@@ -28,6 +29,7 @@ class UnitOfWork:
         self.outbox = OutboxRepository(session)
         self.secrets = SecretRepository(session)
         self.sessions = SessionRepository(session)
+        self.alerts = AlertRepository(session)
         self.status = StatusRepository(session)
 
     def commit(self) -> None:

@@ -1,0 +1,99 @@
+"""Where monitoring tools send alerts. Public, because the tools cannot sign in: the integration
+key is the authorisation (in the body for PagerDuty's API, in the path for the webhooks), and
+Grafana's requests may also be signed. An answer of 202 means the events are stored.
+
+``POST /v2/enqueue`` answers as PagerDuty's Events API v2 does, so any tool that can page
+PagerDuty pages Radar by changing one URL.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Path, Request
+from fastapi.responses import JSONResponse
+from starlette.concurrency import run_in_threadpool
+
+from radar.api.deps import ContainerDep
+from radar.domain.alerts import Event, Kind
+from radar.domain.errors import Conflict, InvalidInput, NotFound
+from radar.integrations import alertmanager, pagerduty_events
+from radar.integrations.parsing import MAX_BODY
+from radar.services.ingest import Outcome, RateLimited
+
+router = APIRouter(tags=["alert intake"])
+Key = Annotated[str, Path(min_length=8, max_length=100, description="The integration key.")]
+
+
+async def _body(request: Request) -> bytes:
+    """The raw body, refused early when it is too big to be an event."""
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > MAX_BODY:
+        raise InvalidInput(f"the body is over {MAX_BODY:,} bytes", field="body")
+    body = await request.body()
+    if len(body) > MAX_BODY:
+        raise InvalidInput(f"the body is over {MAX_BODY:,} bytes", field="body")
+    return body
+
+
+def _pd_error(status: int, summary: str, message: str, errors: Sequence[str]) -> JSONResponse:
+    return JSONResponse(
+        {"status": summary, "message": message, "errors": list(errors)}, status_code=status
+    )
+
+
+@router.post("/v2/enqueue", status_code=202)
+async def enqueue(request: Request, c: ContainerDep) -> JSONResponse:
+    """PagerDuty Events API v2: trigger, acknowledge or resolve an alert."""
+    try:
+        key, event = pagerduty_events.parse(await _body(request))
+        (outcome,) = await run_in_threadpool(c.ingest.receive, key, Kind.PAGERDUTY, [event])
+    except InvalidInput as exc:
+        errors = [f"{p.field}: {p.message}" if p.field else p.message for p in exc.problems]
+        return _pd_error(400, "invalid event", "Event object is invalid", errors)
+    except (NotFound, Conflict) as exc:
+        return _pd_error(400, "invalid event", "Invalid routing key", [exc.message])
+    except RateLimited as exc:
+        return _pd_error(
+            429, "throttle event", "Requests for this service are throttled.", [exc.message]
+        )
+    body = {"status": "success", "message": "Event processed", "dedup_key": outcome.dedup_key}
+    return JSONResponse(body, status_code=202)
+
+
+def _summary(outcomes: list[Outcome]) -> dict[str, Any]:
+    counts: dict[str, int] = {}
+    for o in outcomes:
+        counts[o.what] = counts.get(o.what, 0) + 1
+    return {"status": "success", "events": len(outcomes), "outcomes": counts}
+
+
+async def _webhook(c: ContainerDep, key: str, kind: Kind, events: list[Event]) -> JSONResponse:
+    try:
+        outcomes = await run_in_threadpool(c.ingest.receive, key, kind, events)
+    except RateLimited as exc:
+        return JSONResponse({"status": "throttled", "message": exc.message}, status_code=429)
+    return JSONResponse(_summary(outcomes), status_code=202)
+
+
+@router.post("/integrations/alertmanager/{key}", status_code=202)
+async def from_alertmanager(key: Key, request: Request, c: ContainerDep) -> JSONResponse:
+    """Prometheus Alertmanager's webhook (version 4). Resending a group changes nothing."""
+    events = alertmanager.parse(await _body(request))
+    return await _webhook(c, key, Kind.ALERTMANAGER, events)
+
+
+@router.api_route("/integrations/grafana/{key}", methods=["POST", "PUT"], status_code=202)
+async def from_grafana(key: Key, request: Request, c: ContainerDep) -> JSONResponse:
+    """Grafana unified alerting's webhook (version 1), signed when RADAR_GRAFANA_SECRET is set."""
+    body = await _body(request)
+    secret = c.settings.grafana_secret.get_secret_value()
+    if secret:
+        signature = request.headers.get("X-Grafana-Alerting-Signature") or request.headers.get(
+            "X-Grafana-Alert-Signature", ""
+        )
+        stamp = request.headers.get("X-Grafana-Alerting-Timestamp")
+        alertmanager.verify_grafana(secret, body, signature, stamp, time.time())
+    return await _webhook(c, key, Kind.GRAFANA, alertmanager.parse(body))

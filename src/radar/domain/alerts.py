@@ -1,0 +1,142 @@
+"""Alerts from monitoring, and how they become incidents.
+
+An alert is one problem a monitoring tool reports, under a dedup key, through one integration.
+Events about it (trigger, acknowledge, resolve) follow PagerDuty's rules, which Alertmanager's
+and Grafana's webhooks are mapped onto:
+
+1. The same dedup key through the same integration applies to the open alert.
+2. Once resolved, a new trigger opens a new alert; acknowledge or resolve with no open alert is
+   dropped.
+3. A trigger without a dedup key gets a generated one, so it always opens a new alert.
+4. Acknowledged, further triggers only count; resolved, nothing notifies.
+
+What an alert sets in motion is decided by ``route``: a severity from the policy's levels (the
+default table maps PagerDuty's ``critical``/``error`` to the second level, ``warning`` to the
+third, ``info`` to none: recorded only), and whether it opens an incident or joins the open one
+its group already has.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from enum import StrEnum
+
+
+class Action(StrEnum):
+    TRIGGER = "trigger"
+    ACKNOWLEDGE = "acknowledge"
+    RESOLVE = "resolve"
+
+
+class AlertStatus(StrEnum):
+    TRIGGERED = "triggered"
+    ACKNOWLEDGED = "acknowledged"
+    RESOLVED = "resolved"
+
+
+class Kind(StrEnum):
+    """What an integration key speaks."""
+
+    PAGERDUTY = "pagerduty"
+    ALERTMANAGER = "alertmanager"
+    GRAFANA = "grafana"
+
+
+PD_SEVERITIES = ("critical", "error", "warning", "info")
+# PagerDuty's severities to a position among the policy's levels (0 = the most severe);
+# None: recorded only, nobody is paged.
+DEFAULT_LEVEL: Mapping[str, int | None] = {"critical": 1, "error": 1, "warning": 2, "info": None}
+GROUP_WINDOW = timedelta(hours=4)  # alerts of one group within this join the same incident
+
+
+@dataclass(frozen=True)
+class Event:
+    """One event as a sender described it, in PagerDuty's terms."""
+
+    action: Action
+    dedup_key: str
+    summary: str = ""
+    source: str = ""
+    severity: str = "error"
+    occurred_at: datetime | None = None
+    component: str = ""
+    group: str = ""
+    klass: str = ""
+    details: Mapping[str, object] = field(default_factory=dict)
+    links: Sequence[Mapping[str, str]] = ()
+    images: Sequence[Mapping[str, str]] = ()
+    client: str = ""
+    client_url: str = ""
+    labels: Mapping[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Integration:
+    id: int
+    name: str
+    kind: Kind
+    service: str
+    prefix: str
+    created_at: datetime
+    revoked_at: datetime | None = None
+    per_minute: int = 120
+
+    @property
+    def active(self) -> bool:
+        return self.revoked_at is None
+
+
+@dataclass(frozen=True)
+class Alert:
+    id: int | None
+    integration_id: int
+    service: str
+    dedup_key: str
+    status: AlertStatus
+    summary: str
+    severity: str
+    source: str
+    group: str
+    first_seen: datetime
+    last_seen: datetime
+    count: int
+    incident_id: int | None = None
+    labels: Mapping[str, str] = field(default_factory=dict)
+    links: Sequence[Mapping[str, str]] = ()
+    details: Mapping[str, object] = field(default_factory=dict)
+    resolved_at: datetime | None = None
+
+    @property
+    def open(self) -> bool:
+        return self.status is not AlertStatus.RESOLVED
+
+
+def level_for(severity: str, levels: Sequence[str]) -> str | None:
+    """The policy level an alert of ``severity`` pages at, or None to record it only. A
+    severity that names a level (``sev2``) is taken as it is; otherwise PagerDuty's table."""
+    if severity in levels:
+        return severity
+    position = DEFAULT_LEVEL.get(severity.lower(), 1)
+    if position is None or not levels:
+        return None
+    return levels[min(position, len(levels) - 1)]
+
+
+def group_of(event: Event) -> str:
+    """Which alerts belong together: the sender's group, else the source."""
+    return event.group or event.source or event.dedup_key
+
+
+def title_for(event: Event) -> str:
+    text = " ".join(event.summary.split()) or event.source or event.dedup_key
+    return text[:200]
+
+
+def joined_note(alert: Alert, kind: Kind) -> str:
+    return f"Alert joined: {alert.summary} ({kind.value}, dedup_key={alert.dedup_key})"
+
+
+def within_window(last_seen: datetime, now: datetime) -> bool:
+    return now - last_seen <= GROUP_WINDOW

@@ -1,0 +1,66 @@
+"""Shared by the parsers: JSON bodies within limits, and times."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from typing import Any
+
+from radar.domain.errors import InvalidInput, Problem
+
+MAX_BODY = 512 * 1024  # PagerDuty's own limit
+MAX_DEPTH = 20
+
+
+def json_object(body: bytes) -> dict[str, Any]:
+    if len(body) > MAX_BODY:
+        raise InvalidInput(
+            f"the body is {len(body):,} bytes; at most {MAX_BODY:,} are accepted", field="body"
+        )
+    try:
+        data = json.loads(body.decode("utf-8"))
+    except UnicodeDecodeError:
+        raise InvalidInput("the body is not UTF-8", field="body") from None
+    except (json.JSONDecodeError, RecursionError) as exc:
+        where = f" (line {exc.lineno}, column {exc.colno})" if isinstance(exc, ValueError) else ""
+        raise InvalidInput(f"JSON parse error{where}", field="body") from None
+    if not isinstance(data, dict):
+        raise InvalidInput("the body must be a JSON object", field="body")
+    if _depth(data) > MAX_DEPTH:
+        raise InvalidInput(f"the JSON is nested more than {MAX_DEPTH} deep", field="body")
+    return data
+
+
+def _depth(value: Any, level: int = 0) -> int:
+    if level > MAX_DEPTH:
+        return level
+    if isinstance(value, dict):
+        return max((_depth(v, level + 1) for v in value.values()), default=level + 1)
+    if isinstance(value, list):
+        return max((_depth(v, level + 1) for v in value), default=level + 1)
+    return level
+
+
+def timestamp(value: Any, field: str, problems: list[Problem]) -> datetime | None:
+    """An ISO 8601 / RFC 3339 time, in UTC; None when absent or Go's zero time."""
+    if value in (None, "") or (isinstance(value, str) and value.startswith("0001-01-01")):
+        return None
+    if not isinstance(value, str):
+        problems.append(Problem(field, "must be an ISO 8601 time"))
+        return None
+    try:
+        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        problems.append(Problem(field, f"{value[:40]!r} is not an ISO 8601 time"))
+        return None
+    return parsed.astimezone(UTC) if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+
+
+def text(data: dict[str, Any], key: str, where: str, problems: list[Problem], limit: int) -> str:
+    value = data.get(key)
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        problems.append(Problem(f"{where}{key}", "must be a string"))
+        return ""
+    return value[:limit]

@@ -1,0 +1,290 @@
+"""Alerts in: events from monitoring tools, applied in one transaction each request, so that an
+answer of 202 means the event is stored. Dedup follows PagerDuty (see ``domain.alerts``); a new
+alert at a paging level opens an incident, or joins the open incident its group already has.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+import threading
+import time
+from collections import deque
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
+from datetime import datetime
+
+from sqlalchemy.exc import IntegrityError
+
+from radar.clock import Clock
+from radar.domain import alerts as al
+from radar.domain import incident as inc
+from radar.domain.access import Principal
+from radar.domain.alerts import Action, Alert, AlertStatus, Event, Integration, Kind
+from radar.domain.errors import Conflict, NotFound, RadarError
+from radar.domain.events import TimelineEntry
+from radar.domain.incident import Actor, Via
+from radar.domain.policy import Policy
+from radar.services import response
+from radar.services.access import require_admin
+from radar.services.incidents import Declaration, declare_in
+from radar.services.policies import PolicyService, PolicyVersion
+from radar.store.uow import UnitOfWork, UnitOfWorkProvider
+
+KEY_PREFIX = "rk_"  # a public marker of Radar's integration keys, not a secret
+
+
+class RateLimited(RadarError):
+    code = "rate_limited"
+
+
+@dataclass(frozen=True)
+class NewIntegration:
+    integration: Integration
+    key: str  # shown once; only its digest is kept
+
+
+@dataclass(frozen=True)
+class Outcome:
+    dedup_key: str
+    what: str  # opened, joined, recorded, updated, acknowledged, resolved, dropped
+
+
+def digest(key: str) -> str:
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+class _Window:
+    """Events per integration in the last minute, in this process (a sliding window)."""
+
+    def __init__(self) -> None:
+        self._seen: dict[int, deque[float]] = {}
+        self._lock = threading.Lock()
+
+    def allow(self, integration: Integration, now: float) -> bool:
+        if not integration.per_minute:
+            return True
+        with self._lock:
+            seen = self._seen.setdefault(integration.id, deque())
+            while seen and seen[0] <= now - 60:
+                seen.popleft()
+            if len(seen) >= integration.per_minute:
+                return False
+            seen.append(now)
+            return True
+
+
+class IngestService:
+    def __init__(
+        self,
+        uow: UnitOfWorkProvider,
+        clock: Clock,
+        policies: PolicyService,
+        wake: Callable[[], None] = lambda: None,
+    ) -> None:
+        self._uow = uow
+        self._clock = clock
+        self._policies = policies
+        self._wake = wake
+        self._window = _Window()
+
+    # Keys
+    def create(
+        self,
+        principal: Principal,
+        *,
+        service: str,
+        kind: Kind,
+        name: str = "",
+        per_minute: int | None = None,
+    ) -> NewIntegration:
+        require_admin(principal)
+        key = KEY_PREFIX + secrets.token_hex(16)
+        with self._uow(write=True) as uow:
+            self._policies.current_in(uow).policy.service(service)
+            made = uow.alerts.add_integration(
+                name=name or f"{kind.value} for {service}",
+                kind=kind,
+                service=service,
+                key_hash=digest(key),
+                prefix=key[:8],
+                per_minute=per_minute,
+                now=self._clock.now(),
+            )
+            uow.commit()
+        return NewIntegration(made, key)
+
+    def integrations(self, principal: Principal) -> list[Integration]:
+        require_admin(principal)
+        with self._uow() as uow:
+            return uow.alerts.integrations()
+
+    def revoke(self, principal: Principal, integration_id: int) -> None:
+        require_admin(principal)
+        with self._uow(write=True) as uow:
+            if not uow.alerts.revoke_integration(integration_id, self._clock.now()):
+                raise NotFound(f"no active integration {integration_id}", field="integration")
+            uow.commit()
+
+    def alerts(self, principal: Principal, limit: int = 100) -> list[Alert]:
+        """The newest alerts, whatever became of them."""
+        with self._uow() as uow:
+            return uow.alerts.find(limit=limit)
+
+    # Events
+    def receive(self, key: str, kind: Kind | None, events: Sequence[Event]) -> list[Outcome]:
+        """Apply ``events`` sent with integration ``key`` (of ``kind``, if the endpoint says)."""
+        with self._uow() as uow:
+            integration = uow.alerts.integration_by_hash(digest(key))
+        if integration is None or not integration.active:
+            raise NotFound("unknown or revoked integration key", field="routing_key")
+        if kind is not None and integration.kind is not kind:
+            raise Conflict(
+                f"this key is for {integration.kind.value}, not {kind.value}", field="routing_key"
+            )
+        if not self._window.allow(integration, time.monotonic()):
+            raise RateLimited(
+                f"more than {integration.per_minute} events a minute on this integration key"
+            )
+        for attempt in range(3):
+            try:
+                return self._apply_all(integration, events)
+            except IntegrityError:
+                # Two senders opened the same dedup key at once; the database kept one. Again.
+                if attempt == 2:
+                    raise
+        raise AssertionError("unreachable")
+
+    def _apply_all(self, integration: Integration, events: Sequence[Event]) -> list[Outcome]:
+        woke = False
+        with self._uow(write=True) as uow:
+            running = self._policies.current_in(uow)
+            now = self._clock.now()
+            outcomes = []
+            for event in events:
+                what, scheduled = self._apply(uow, running, integration, event, now)
+                outcomes.append(Outcome(event.dedup_key, what))
+                woke = woke or scheduled
+            uow.commit()
+        if woke:
+            self._wake()
+        return outcomes
+
+    def _apply(
+        self,
+        uow: UnitOfWork,
+        running: PolicyVersion,
+        integration: Integration,
+        event: Event,
+        now: datetime,
+    ) -> tuple[str, bool]:
+        current = uow.alerts.open_alert(integration.id, event.dedup_key)
+        if event.action is Action.TRIGGER:
+            if current is not None:
+                # Alertmanager and Grafana resend whole groups: a resend is not a new event.
+                again = integration.kind is Kind.PAGERDUTY
+                uow.alerts.seen_again(
+                    current.id or 0, now, count=again, summary=al.title_for(event)
+                )
+                return "updated", False
+            return self._open(uow, running, integration, event, now)
+        if current is None:
+            return "dropped", False
+        if event.action is Action.ACKNOWLEDGE:
+            uow.alerts.set_status(current.id or 0, AlertStatus.ACKNOWLEDGED, now)
+            return "acknowledged", self._acknowledge(uow, running.policy, integration, current, now)
+        uow.alerts.set_status(current.id or 0, AlertStatus.RESOLVED, now)
+        self._resolved(uow, integration, current, now)
+        return "resolved", False
+
+    def _open(
+        self,
+        uow: UnitOfWork,
+        running: PolicyVersion,
+        integration: Integration,
+        event: Event,
+        now: datetime,
+    ) -> tuple[str, bool]:
+        policy = running.policy
+        level = al.level_for(event.severity, [s.id for s in policy.severities])
+        group = al.group_of(event)
+        alert = Alert(
+            id=None,
+            integration_id=integration.id,
+            service=integration.service,
+            dedup_key=event.dedup_key,
+            status=AlertStatus.TRIGGERED,
+            summary=al.title_for(event),
+            severity=event.severity,
+            source=event.source,
+            group=group[:1024],
+            first_seen=now,
+            last_seen=now,
+            count=1,
+            labels=event.labels,
+            links=list(event.links),
+            details=dict(event.details),
+        )
+        if level is None:
+            uow.alerts.add_alert(alert)
+            return "recorded", False
+        since = now - al.GROUP_WINDOW
+        joined = uow.alerts.incident_of_group(integration.service, alert.group, since)
+        if joined is not None:
+            stored = uow.alerts.add_alert(replace(alert, incident_id=joined))
+            note = TimelineEntry(
+                at=now,
+                kind="alert_joined",
+                actor=integration.name,
+                via=Via.INTEGRATION.value,
+                message=al.joined_note(stored, integration.kind),
+            )
+            uow.incidents.append(joined, [note])
+            return "joined", False
+        data = Declaration(
+            title=alert.summary,
+            service=integration.service,
+            severity=level,
+            description=_description(event),
+            reporter=integration.name,
+        )
+        who = Actor(integration.name, Via.INTEGRATION)
+        incident, scheduled = declare_in(uow, running, data, who, now)
+        uow.alerts.add_alert(replace(alert, incident_id=incident.id))
+        return "opened", scheduled
+
+    def _acknowledge(
+        self, uow: UnitOfWork, policy: Policy, integration: Integration, alert: Alert, now: datetime
+    ) -> bool:
+        if alert.incident_id is None:
+            return False
+        current = uow.incidents.get(alert.incident_id, for_update=True)
+        if not current.is_open or current.acknowledgement is not None:
+            return False
+        changed, events = inc.acknowledge(current, Actor(integration.name, Via.INTEGRATION), now)
+        return response.save(uow, policy, changed, events, now)
+
+    def _resolved(
+        self, uow: UnitOfWork, integration: Integration, alert: Alert, now: datetime
+    ) -> None:
+        if alert.incident_id is None:
+            return
+        left = uow.alerts.open_count(alert.incident_id)
+        message = f"Alert resolved: {alert.summary} (dedup_key={alert.dedup_key})"
+        if left == 0:
+            message += "; all of this incident's alerts have resolved: resolve it when you agree"
+        entry = TimelineEntry(
+            at=now,
+            kind="alert_resolved",
+            actor=integration.name,
+            via=Via.INTEGRATION.value,
+            message=message,
+        )
+        uow.incidents.append(alert.incident_id, [entry])
+
+
+def _description(event: Event) -> str:
+    parts = [f"Source: {event.source}"] if event.source else []
+    parts += [f"{k}: {v}" for k, v in (("Component", event.component), ("Class", event.klass)) if v]
+    parts += [f"{link.get('text') or 'Link'}: {link['href']}" for link in event.links[:5]]
+    return "\n".join(parts)
