@@ -215,3 +215,24 @@ def test_a_user_made_with_a_password_can_sign_in_to_the_web_ui(fresh_db: Path) -
         assert c.sessions.sign_in("rosa", "long enough pw").principal.user.username == "rosa"
     finally:
         c.close()
+
+
+def test_integration_keys_are_made_listed_and_revoked(fresh_db: Path) -> None:
+    assert radar("db", "upgrade")[0] == 0
+    assert radar("policy", "apply", str(EXAMPLE_POLICY))[0] == 0
+    code, out, _ = radar("integration", "create", "--service", "checkout", "--kind", "alertmanager")
+    assert code == 0
+    lines = out.strip().splitlines()
+    key = lines[-1]
+    assert key.startswith("rk_")
+    assert "/integrations/alertmanager/KEY" in out
+    code, listed, _ = radar("integration", "list")
+    assert code == 0
+    assert key[:8] in listed
+    assert key not in listed  # only its first characters are ever shown again
+    assert "active" in listed
+    assert radar("integration", "revoke", "1")[0] == 0
+    assert "revoked" in radar("integration", "list")[1]
+    code, _, err = radar("integration", "create", "--service", "nope", "--kind", "grafana")
+    assert code != 0
+    assert "unknown service 'nope'" in err
