@@ -5,11 +5,14 @@ from __future__ import annotations
 from typing import Any
 
 import httpx
+import pytest
 
 from radar.bootstrap import Container
 from radar.domain.access import Principal
 from radar.domain.alerts import Alert, Kind
+from radar.domain.errors import InvalidInput
 from radar.domain.listing import IncidentFilter
+from tests.conftest import EXAMPLE_POLICY
 from tests.intake.conftest import ADMIN, key_for
 
 
@@ -184,3 +187,39 @@ def test_a_revoked_key_is_refused(api: httpx.Client, container: Container) -> No
 
 def _alerts(c: Container) -> list[Alert]:
     return c.ingest.alerts(ADMIN)
+
+
+def test_alerts_during_planned_maintenance_are_recorded_and_page_nobody(
+    api: httpx.Client, container: Container, responder: Principal
+) -> None:
+    window = (
+        "    status_page_component: Checkout and payments\n"
+        "    maintenance:\n"
+        "      - start: 2026-11-27T09:00:00+00:00\n"
+        "        end: 2026-11-27T12:00:00+00:00\n"
+        "        reason: Database upgrade\n"
+    )
+    text = EXAMPLE_POLICY.read_text().replace(
+        "    status_page_component: Checkout and payments\n", window
+    )
+    container.policies.apply(text, filename="policy.yaml", author="test")
+    key = key_for(container, Kind.PAGERDUTY)
+    assert api.post("/v2/enqueue", json=trigger(key)).status_code == 202
+    (alert,) = _alerts(container)
+    assert alert.incident_id is None
+    assert container.incidents.list(responder, IncidentFilter()).items == []
+
+
+def test_a_maintenance_window_must_end_after_it_starts(container: Container) -> None:
+    window = (
+        "    status_page_component: Checkout and payments\n"
+        "    maintenance:\n"
+        "      - start: 2026-11-27T12:00:00+00:00\n"
+        "        end: 2026-11-27T09:00:00+00:00\n"
+        "        reason: Backwards\n"
+    )
+    text = EXAMPLE_POLICY.read_text().replace(
+        "    status_page_component: Checkout and payments\n", window
+    )
+    with pytest.raises(InvalidInput, match="end must be after start"):
+        container.policies.apply(text, filename="policy.yaml", author="test")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import datetime
 from types import MappingProxyType
 from typing import TypeVar
 
@@ -35,6 +36,15 @@ class Team:
 
 
 @dataclass(frozen=True)
+class Maintenance:
+    """Planned work on a service: its alerts are recorded, and nobody is paged."""
+
+    start: datetime
+    end: datetime
+    reason: str
+
+
+@dataclass(frozen=True)
 class Service:
     """Something users depend on, that an incident can affect."""
 
@@ -43,6 +53,10 @@ class Service:
     description: str = ""
     owner: str | None = None
     status_page_component: str | None = None
+    maintenance: tuple[Maintenance, ...] = ()
+
+    def in_maintenance(self, now: datetime) -> Maintenance | None:
+        return next((m for m in self.maintenance if m.start <= now < m.end), None)
 
 
 T = TypeVar("T")

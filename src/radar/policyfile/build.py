@@ -4,14 +4,14 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date, time
+from datetime import UTC, date, time
 from types import MappingProxyType
 
 import holidays
 
 from radar.domain import duration
 from radar.domain.calendar import Calendar, Window
-from radar.domain.policy import Person, Policy, Service, Team
+from radar.domain.policy import Maintenance, Person, Policy, Service, Team
 from radar.domain.response import Channel, Notify, Postmortem, Response, Step, Target, Upgrade
 from radar.domain.roles import TeamRole
 from radar.domain.severity import Severity
@@ -100,6 +100,10 @@ def policy(spec: PolicyFile, years: Iterable[int]) -> Policy:
                 description=s.description,
                 owner=s.owner,
                 status_page_component=s.status_page_component,
+                maintenance=tuple(
+                    Maintenance(m.start.astimezone(UTC), m.end.astimezone(UTC), m.reason)
+                    for m in s.maintenance
+                ),
             )
             for s in spec.services
         ),

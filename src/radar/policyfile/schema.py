@@ -12,7 +12,16 @@ from enum import StrEnum
 from typing import Annotated
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, WithJsonSchema
+from pydantic import (
+    AfterValidator,
+    AwareDatetime,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    WithJsonSchema,
+    model_validator,
+)
 
 from radar.domain import duration as durations
 from radar.domain.errors import InvalidInput
@@ -135,6 +144,18 @@ class TeamSpec(Strict):
     calendar: Id | None = Field(None, description="A calendar id; default `defaults.calendar`.")
 
 
+class MaintenanceSpec(Strict):
+    start: AwareDatetime = Field(description="When it starts, with its UTC offset.")
+    end: AwareDatetime = Field(description="When it ends, with its UTC offset.")
+    reason: ShortText
+
+    @model_validator(mode="after")
+    def _ordered(self) -> MaintenanceSpec:
+        if self.end <= self.start:
+            raise ValueError("end must be after start")
+        return self
+
+
 class ServiceSpec(Strict):
     id: Id
     name: ShortText
@@ -142,6 +163,11 @@ class ServiceSpec(Strict):
     owner: Id | None = Field(None, description="The id of the team that owns the service.")
     status_page_component: ShortText | None = Field(
         None, description="Component shown on the public status page."
+    )
+    maintenance: list[MaintenanceSpec] = Field(
+        default_factory=list,
+        max_length=100,
+        description="Planned work: alerts for the service are recorded and page nobody.",
     )
 
 

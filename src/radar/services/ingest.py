@@ -228,6 +228,9 @@ class IngestService:
         if level is None:
             uow.alerts.add_alert(alert)
             return "recorded", False
+        if policy.service(integration.service).in_maintenance(now) is not None:
+            uow.alerts.add_alert(alert)  # planned work: on record, and nobody is paged
+            return "maintenance", False
         since = now - al.GROUP_WINDOW
         joined = uow.alerts.incident_of_group(integration.service, alert.group, since)
         if joined is not None:
