@@ -81,6 +81,7 @@ def build(settings: Settings, *, clock: Clock | None = None) -> Container:
     closers: list[Callable[[], None]] = []
     notifier = _notifier(settings, closers)
     links = AckLinkService(uow, clock, policies, settings.effective_public_url)
+    ingest = IngestService(uow, clock, policies, waker.wake)
     return Container(
         settings=settings,
         clock=clock,
@@ -102,13 +103,14 @@ def build(settings: Settings, *, clock: Clock | None = None) -> Container:
             windows={
                 Channel(k): timedelta(seconds=v) for k, v in settings.notify_send_windows.items()
             },
+            heartbeats=ingest,
         ),
         notifications=NotificationService(policies, notifier, clock),
         ack_links=links,
         phone=PhoneService(uow, clock, policies, links, waker.wake),
         sessions=SessionService(uow, clock),
         board=BoardService(uow, clock, policies),
-        ingest=IngestService(uow, clock, policies, waker.wake),
+        ingest=ingest,
         status=StatusService(uow, clock, policies),
         waker=waker,
         closers=closers,

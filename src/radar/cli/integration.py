@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from radar.cli.context import container, local_admin, out
+from radar.domain import duration
 from radar.domain.alerts import Kind
 
 app = typer.Typer(help="Integration keys for monitoring tools.", no_args_is_help=True)
@@ -16,28 +17,33 @@ ENDPOINTS = {
     Kind.PAGERDUTY: "POST {url}/v2/enqueue with the key as routing_key",
     Kind.ALERTMANAGER: "webhook_configs url: {url}/integrations/alertmanager/KEY",
     Kind.GRAFANA: "contact point (webhook) URL: {url}/integrations/grafana/KEY",
+    Kind.HEARTBEAT: "ping GET or POST {url}/integrations/heartbeat/KEY at least every {every}",
 }
 
 
 @app.command()
 def create(
     service: Annotated[str, typer.Option(help="The service whose alerts these are.")],
-    kind: Annotated[Kind, typer.Option(help="pagerduty, alertmanager or grafana.")],
+    kind: Annotated[Kind, typer.Option(help="pagerduty, alertmanager, grafana or heartbeat.")],
     name: Annotated[str, typer.Option(help="A name shown on incidents it opens.")] = "",
     rate: Annotated[
         int | None, typer.Option(min=1, help="Most events a minute; more get 429.")
     ] = None,
+    every: Annotated[
+        str | None, typer.Option(help="Heartbeats: a ping is expected this often (5m, 1h).")
+    ] = None,
 ) -> None:
     """Make an integration key; it is printed once, on the last line."""
+    interval = duration.parse(every, field="every") if every else None
     with container() as c:
         made = c.ingest.create(
-            local_admin(), service=service, kind=kind, name=name, per_minute=rate
+            local_admin(), service=service, kind=kind, name=name, per_minute=rate, every=interval
         )
         url = c.settings.effective_public_url
     out.print(
         f"integration {made.integration.id} ({made.integration.name}) for {service}", markup=False
     )
-    out.print(ENDPOINTS[kind].format(url=url), markup=False)
+    out.print(ENDPOINTS[kind].format(url=url, every=every), markup=False)
     out.print(made.key, markup=False)
 
 

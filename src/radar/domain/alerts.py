@@ -42,6 +42,7 @@ class Kind(StrEnum):
     PAGERDUTY = "pagerduty"
     ALERTMANAGER = "alertmanager"
     GRAFANA = "grafana"
+    HEARTBEAT = "heartbeat"
 
 
 PD_SEVERITIES = ("critical", "error", "warning", "info")
@@ -81,7 +82,8 @@ class Integration:
     prefix: str
     created_at: datetime
     revoked_at: datetime | None = None
-    per_minute: int = 120
+    per_minute: int | None = None
+    every: timedelta | None = None  # heartbeats: a ping is expected at least this often
 
     @property
     def active(self) -> bool:
@@ -136,6 +138,22 @@ def title_for(event: Event) -> str:
 
 def joined_note(alert: Alert, kind: Kind) -> str:
     return f"Alert joined: {alert.summary} ({kind.value}, dedup_key={alert.dedup_key})"
+
+
+MISSED = "heartbeat-missed"  # the dedup key of a heartbeat's "no ping" alert
+
+
+def missed_event(integration: Integration) -> Event:
+    every = integration.every or timedelta(0)
+    minutes = int(every.total_seconds() // 60)
+    return Event(
+        action=Action.TRIGGER,
+        dedup_key=MISSED,
+        summary=f"No heartbeat from {integration.name} for {minutes} min",
+        source=integration.name,
+        severity="error",
+        group=f"heartbeat:{integration.id}",
+    )
 
 
 def within_window(last_seen: datetime, now: datetime) -> bool:

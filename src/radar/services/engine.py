@@ -16,6 +16,7 @@ import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
+from typing import Protocol
 
 from radar.clock import Clock
 from radar.domain import firing, notification, plan
@@ -42,6 +43,14 @@ RETRY_FAILED_TIMER = timedelta(minutes=1)
 REFRESH_WAIT = timedelta(seconds=5)
 
 
+class Heartbeats(Protocol):
+    """Monitoring that must ping: the engine opens an alert when a ping is overdue."""
+
+    def missed_heartbeats(self) -> int: ...
+
+    def next_heartbeat(self) -> datetime | None: ...
+
+
 @dataclass(frozen=True)
 class PlanView:
     incident: Incident
@@ -61,6 +70,7 @@ class EngineService:
         links: AckLinkService | None = None,
         fallback: Target | None = None,
         windows: Mapping[Channel, timedelta] = notification.WINDOWS,
+        heartbeats: Heartbeats | None = None,
     ) -> None:
         self._uow = uow
         self._clock = clock
@@ -70,9 +80,15 @@ class EngineService:
         self._links = links
         self._fallback = fallback
         self._windows = dict(windows)
+        self._heartbeats = heartbeats
 
     def fire_due(self, limit: int = 50) -> int:
-        """Fire the timers due now on up to ``limit`` incidents; the number of timers fired."""
+        """Fire the timers due now on up to ``limit`` incidents, and open an alert for each
+        overdue heartbeat; the number of timers fired and heartbeats missed."""
+        missed = self._heartbeats.missed_heartbeats() if self._heartbeats else 0
+        return missed + self._fire_timers(limit)
+
+    def _fire_timers(self, limit: int) -> int:
         now = self._clock.now()
         fired = 0
         with self._uow(write=True) as uow:
@@ -275,6 +291,8 @@ class EngineService:
         """When the engine next has something to do, if ever."""
         with self._uow() as uow:
             times = [t for t in (uow.timers.next_due(), uow.outbox.next_due()) if t is not None]
+        beat = self._heartbeats.next_heartbeat() if self._heartbeats else None
+        times += [beat] if beat is not None else []
         return min(times) if times else None
 
     def listen(self, stop: threading.Event, on_wake: Callable[[], None]) -> None:

@@ -12,7 +12,7 @@ import time
 from collections import deque
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy.exc import IntegrityError
 
@@ -21,7 +21,7 @@ from radar.domain import alerts as al
 from radar.domain import incident as inc
 from radar.domain.access import Principal
 from radar.domain.alerts import Action, Alert, AlertStatus, Event, Integration, Kind
-from radar.domain.errors import Conflict, NotFound, RadarError
+from radar.domain.errors import Conflict, InvalidInput, NotFound, RadarError
 from radar.domain.events import TimelineEntry
 from radar.domain.incident import Actor, Via
 from radar.domain.policy import Policy
@@ -31,6 +31,8 @@ from radar.services.incidents import Declaration, declare_in
 from radar.services.policies import PolicyService, PolicyVersion
 from radar.store.uow import UnitOfWork, UnitOfWorkProvider
 
+MIN_EVERY = timedelta(minutes=1)
+MAX_EVERY = timedelta(days=7)
 KEY_PREFIX = "rk_"  # a public marker of Radar's integration keys, not a secret
 
 
@@ -97,8 +99,16 @@ class IngestService:
         kind: Kind,
         name: str = "",
         per_minute: int | None = None,
+        every: timedelta | None = None,
     ) -> NewIntegration:
         require_admin(principal)
+        if (kind is Kind.HEARTBEAT) != (every is not None):
+            raise InvalidInput(
+                "a heartbeat needs --every (how often it pings); other kinds take none",
+                field="every",
+            )
+        if every is not None and not MIN_EVERY <= every <= MAX_EVERY:
+            raise InvalidInput("--every must be between 1 minute and 7 days", field="every")
         key = KEY_PREFIX + secrets.token_hex(16)
         with self._uow(write=True) as uow:
             self._policies.current_in(uow).policy.service(service)
@@ -110,6 +120,7 @@ class IngestService:
                 prefix=key[:8],
                 per_minute=per_minute,
                 now=self._clock.now(),
+                every=every,
             )
             uow.commit()
         return NewIntegration(made, key)
@@ -126,6 +137,43 @@ class IngestService:
                 raise NotFound(f"no active integration {integration_id}", field="integration")
             uow.commit()
 
+    def ping(self, key: str) -> str:
+        """A heartbeat: the next is due one interval from now; if it had been missed, the
+        "no heartbeat" alert resolves. Returns what happened."""
+        integration = self._integration(key, Kind.HEARTBEAT)
+        now = self._clock.now()
+        with self._uow(write=True) as uow:
+            uow.alerts.ping(integration.id, now + (integration.every or MIN_EVERY))
+            current = uow.alerts.open_alert(integration.id, al.MISSED)
+            if current is not None:
+                uow.alerts.set_status(current.id or 0, AlertStatus.RESOLVED, now)
+                self._resolved(uow, integration, current, now)
+            uow.commit()
+        return "back" if current is not None else "on time"
+
+    def missed_heartbeats(self) -> int:
+        """Open an alert for each heartbeat whose ping is overdue (the engine calls this)."""
+        now = self._clock.now()
+        woke = False
+        with self._uow(write=True) as uow:
+            missed = uow.alerts.heartbeats_missed(now)
+            if not missed:
+                return 0
+            running = self._policies.current_in(uow)
+            for integration in missed:
+                _, scheduled = self._apply(
+                    uow, running, integration, al.missed_event(integration), now
+                )
+                woke = woke or scheduled
+            uow.commit()
+        if woke:
+            self._wake()
+        return len(missed)
+
+    def next_heartbeat(self) -> datetime | None:
+        with self._uow() as uow:
+            return uow.alerts.next_heartbeat()
+
     def alerts(self, principal: Principal, limit: int = 100) -> list[Alert]:
         """The newest alerts, whatever became of them."""
         with self._uow() as uow:
@@ -134,14 +182,7 @@ class IngestService:
     # Events
     def receive(self, key: str, kind: Kind | None, events: Sequence[Event]) -> list[Outcome]:
         """Apply ``events`` sent with integration ``key`` (of ``kind``, if the endpoint says)."""
-        with self._uow() as uow:
-            integration = uow.alerts.integration_by_hash(digest(key))
-        if integration is None or not integration.active:
-            raise NotFound("unknown or revoked integration key", field="routing_key")
-        if kind is not None and integration.kind is not kind:
-            raise Conflict(
-                f"this key is for {integration.kind.value}, not {kind.value}", field="routing_key"
-            )
+        integration = self._integration(key, kind)
         if not self._window.allow(integration, time.monotonic()):
             raise RateLimited(
                 f"more than {integration.per_minute} events a minute on this integration key"
@@ -154,6 +195,17 @@ class IngestService:
                 if attempt == 2:
                     raise
         raise AssertionError("unreachable")
+
+    def _integration(self, key: str, kind: Kind | None) -> Integration:
+        with self._uow() as uow:
+            integration = uow.alerts.integration_by_hash(digest(key))
+        if integration is None or not integration.active:
+            raise NotFound("unknown or revoked integration key", field="routing_key")
+        if kind is not None and integration.kind is not kind:
+            raise Conflict(
+                f"this key is for {integration.kind.value}, not {kind.value}", field="routing_key"
+            )
+        return integration
 
     def _apply_all(self, integration: Integration, events: Sequence[Event]) -> list[Outcome]:
         woke = False

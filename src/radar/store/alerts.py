@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Table, func, insert, select, update
@@ -30,6 +30,7 @@ def _integration(row: Mapping[Any, Any]) -> Integration:
         created_at=row["created_at"],
         revoked_at=row["revoked_at"],
         per_minute=row["per_minute"],
+        every=timedelta(seconds=row["every_seconds"]) if row["every_seconds"] else None,
     )
 
 
@@ -70,6 +71,7 @@ class AlertRepository:
         prefix: str,
         per_minute: int | None,
         now: datetime,
+        every: timedelta | None = None,
     ) -> Integration:
         stmt = (
             insert(KEYS)
@@ -80,6 +82,8 @@ class AlertRepository:
                 key_hash=key_hash,
                 prefix=prefix,
                 per_minute=per_minute,
+                every_seconds=int(every.total_seconds()) if every else None,
+                heartbeat_due_at=now + every if every else None,
                 created_at=now,
             )
             .returning(*KEYS.c)
@@ -102,6 +106,31 @@ class AlertRepository:
             .values(revoked_at=now)
         )
         return bool(self.session.execute(stmt).rowcount)  # type: ignore[attr-defined]
+
+    def ping(self, integration_id: int, due: datetime) -> None:
+        """A heartbeat arrived: the next is due at ``due``."""
+        stmt = update(KEYS).where(KEYS.c.id == integration_id).values(heartbeat_due_at=due)
+        self.session.execute(stmt)
+
+    def heartbeats_missed(self, now: datetime) -> list[Integration]:
+        """Active heartbeats whose ping is overdue, locked; each is then marked missed."""
+        stmt = (
+            select(KEYS)
+            .where(KEYS.c.heartbeat_due_at <= now, KEYS.c.revoked_at.is_(None))
+            .order_by(KEYS.c.heartbeat_due_at)
+            .limit(50)
+            .with_for_update(skip_locked=True)
+        )
+        found = [_integration(r) for r in self.session.execute(stmt).mappings()]
+        if found:
+            missed = update(KEYS).where(KEYS.c.id.in_([i.id for i in found]))
+            self.session.execute(missed.values(heartbeat_due_at=None))
+        return found
+
+    def next_heartbeat(self) -> datetime | None:
+        stmt = select(func.min(KEYS.c.heartbeat_due_at)).where(KEYS.c.revoked_at.is_(None))
+        found: datetime | None = self.session.execute(stmt).scalar()
+        return found
 
     # Alerts
     def open_alert(self, integration_id: int, dedup_key: str) -> Alert | None:

@@ -287,6 +287,7 @@ class IntegrationRow(Base):
     """An integration key: a monitoring tool's way in, for one service. Only its digest is kept."""
 
     __tablename__ = "integrations"
+    __table_args__ = (Index("ix_integrations_heartbeat_due_at", "heartbeat_due_at"),)
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
     name: Mapped[str] = mapped_column(String(100))
@@ -295,6 +296,8 @@ class IntegrationRow(Base):
     key_hash: Mapped[str] = mapped_column(String(64), unique=True)
     prefix: Mapped[str] = mapped_column(String(16))
     per_minute: Mapped[int | None] = mapped_column(Integer)
+    every_seconds: Mapped[int | None] = mapped_column(Integer)  # heartbeats: the ping interval
+    heartbeat_due_at: Mapped[datetime | None] = mapped_column(UtcDateTime)  # None once missed
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
     revoked_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
 

@@ -97,3 +97,10 @@ async def from_grafana(key: Key, request: Request, c: ContainerDep) -> JSONRespo
         stamp = request.headers.get("X-Grafana-Alerting-Timestamp")
         alertmanager.verify_grafana(secret, body, signature, stamp, time.time())
     return await _webhook(c, key, Kind.GRAFANA, alertmanager.parse(body))
+
+
+@router.api_route("/integrations/heartbeat/{key}", methods=["GET", "POST"])
+async def heartbeat(key: Key, c: ContainerDep) -> JSONResponse:
+    """A ping from a job that must run every so often; a missed one opens an alert."""
+    said = await run_in_threadpool(c.ingest.ping, key)
+    return JSONResponse({"status": "success", "heartbeat": said})

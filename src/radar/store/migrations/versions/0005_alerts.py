@@ -1,4 +1,4 @@
-"""alerts: integration keys, and the alerts they bring
+"""alerts: integration keys (and heartbeats), and the alerts they bring
 
 Revision ID: 0005
 Revises: 0004
@@ -36,11 +36,14 @@ def upgrade() -> None:
         sa.Column("key_hash", sa.String(length=64), nullable=False),
         sa.Column("prefix", sa.String(length=16), nullable=False),
         sa.Column("per_minute", sa.Integer(), nullable=True),
+        sa.Column("every_seconds", sa.Integer(), nullable=True),
+        sa.Column("heartbeat_due_at", _ts(), nullable=True),
         sa.Column("created_at", _ts(), nullable=False),
         sa.Column("revoked_at", _ts(), nullable=True),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_integrations")),
         sa.UniqueConstraint("key_hash", name=op.f("uq_integrations_key_hash")),
     )
+    op.create_index("ix_integrations_heartbeat_due_at", "integrations", ["heartbeat_due_at"])
     op.create_table(
         "alerts",
         sa.Column("id", _id(), autoincrement=True, nullable=False),
@@ -88,4 +91,5 @@ def downgrade() -> None:
     op.drop_index("ix_alerts_service_grp_last_seen", table_name="alerts")
     op.drop_index("ux_alerts_open_key", table_name="alerts")
     op.drop_table("alerts")
+    op.drop_index("ix_integrations_heartbeat_due_at", table_name="integrations")
     op.drop_table("integrations")
