@@ -151,3 +151,15 @@ def test_grafana_signed_requests_are_verified_with_a_replay_window(
     ok = api.put(url, content=body, headers={**headers, "X-Grafana-Alerting-Signature": good})
     assert ok.status_code == 202
     assert [a.summary for a in container.ingest.alerts(ADMIN)] == ["HighCPU on db-1"]
+
+
+def test_a_label_rule_sends_the_alert_to_another_service(
+    api: httpx.Client, container: Container, responder: Principal
+) -> None:
+    rules = "\nalerts:\n  rules:\n    - match: {labels.team: search}\n      service: catalog\n"
+    container.policies.apply(
+        EXAMPLE_POLICY.read_text() + rules, filename="policy.yaml", author="test"
+    )
+    key = key_for(container, Kind.ALERTMANAGER)
+    api.post(f"/integrations/alertmanager/{key}", json=group(alert("Slow", "s1", team="search")))
+    assert container.incidents.get(responder, "INC-1").incident.service == "catalog"

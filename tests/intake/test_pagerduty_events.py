@@ -10,7 +10,7 @@ import pytest
 from radar.bootstrap import Container
 from radar.domain.access import Principal
 from radar.domain.alerts import Alert, Kind
-from radar.domain.errors import InvalidInput
+from radar.domain.errors import InvalidInput, PolicyError
 from radar.domain.listing import IncidentFilter
 from tests.conftest import EXAMPLE_POLICY
 from tests.intake.conftest import ADMIN, key_for
@@ -223,3 +223,39 @@ def test_a_maintenance_window_must_end_after_it_starts(container: Container) -> 
     )
     with pytest.raises(InvalidInput, match="end must be after start"):
         container.policies.apply(text, filename="policy.yaml", author="test")
+
+
+RULES = """
+alerts:
+  group_window: 30m
+  rules:
+    - match: {severity: warning, source: db-1.example.com}
+      severity: sev2
+    - match: {labels.team: search}
+      service: catalog
+    - match: {severity: error}
+      record_only: true
+"""
+
+
+def test_policy_rules_choose_the_level_the_service_or_record_only(
+    api: httpx.Client, container: Container, responder: Principal
+) -> None:
+    container.policies.apply(
+        EXAMPLE_POLICY.read_text() + RULES, filename="policy.yaml", author="test"
+    )
+    key = key_for(container, Kind.PAGERDUTY)
+    api.post("/v2/enqueue", json=trigger(key, "w", severity="warning"))
+    assert container.incidents.get(responder, "INC-1").incident.severity == "sev2"
+    api.post("/v2/enqueue", json=trigger(key, "e", severity="error", group="other"))
+    assert len(container.incidents.list(responder, IncidentFilter()).items) == 1
+    recorded = next(a for a in _alerts(container) if a.dedup_key == "e")
+    assert recorded.incident_id is None
+
+
+def test_rules_naming_unknown_levels_or_services_are_refused(container: Container) -> None:
+    bad = "\nalerts:\n  rules:\n    - match: {severity: warning}\n      severity: sev9\n"
+    with pytest.raises(PolicyError, match="unknown severity 'sev9'"):
+        container.policies.apply(
+            EXAMPLE_POLICY.read_text() + bad, filename="policy.yaml", author="test"
+        )

@@ -115,6 +115,45 @@ class Alert:
         return self.status is not AlertStatus.RESOLVED
 
 
+@dataclass(frozen=True)
+class Rule:
+    """From the policy's ``alerts.rules``: when every ``match`` holds, the alert pages at
+    ``severity``, belongs to ``service``, or is only recorded."""
+
+    match: Mapping[str, str] = field(default_factory=dict)
+    severity: str | None = None
+    service: str | None = None
+    record_only: bool = False
+
+    def matches(self, event: Event, service: str) -> bool:
+        facts = {
+            "severity": event.severity,
+            "service": service,
+            "source": event.source,
+            "group": group_of(event),
+            **{f"labels.{k}": v for k, v in event.labels.items()},
+        }
+        return all(facts.get(k) == v for k, v in self.match.items())
+
+
+@dataclass(frozen=True)
+class Route:
+    service: str
+    level: str | None  # None: recorded only
+
+
+def route(rules: Sequence[Rule], levels: Sequence[str], service: str, event: Event) -> Route:
+    """Where an alert goes: the first matching rule, else the integration's service and the
+    default table."""
+    for rule in rules:
+        if rule.matches(event, service):
+            chosen = rule.service or service
+            if rule.record_only:
+                return Route(chosen, None)
+            return Route(chosen, rule.severity or level_for(event.severity, levels))
+    return Route(service, level_for(event.severity, levels))
+
+
 def level_for(severity: str, levels: Sequence[str]) -> str | None:
     """The policy level an alert of ``severity`` pages at, or None to record it only. A
     severity that names a level (``sev2``) is taken as it is; otherwise PagerDuty's table."""

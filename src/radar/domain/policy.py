@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from types import MappingProxyType
 from typing import TypeVar
 
+from radar.domain.alerts import GROUP_WINDOW, Rule
 from radar.domain.calendar import ALWAYS, Calendar
 from radar.domain.errors import InvalidInput
 from radar.domain.roles import TeamRole
@@ -79,6 +80,8 @@ class Policy:
     calendars: Mapping[str, Calendar] = field(default_factory=lambda: MappingProxyType({}))
     guide: Guide | None = None
     default_calendar: str | None = None
+    alert_rules: tuple[Rule, ...] = ()
+    alert_group_window: timedelta = GROUP_WINDOW
     _severity_by_id: Mapping[str, Severity] = field(init=False, repr=False, compare=False)
     _service_by_id: Mapping[str, Service] = field(init=False, repr=False, compare=False)
     _person_by_id: Mapping[str, Person] = field(init=False, repr=False, compare=False)

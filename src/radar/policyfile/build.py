@@ -10,6 +10,7 @@ from types import MappingProxyType
 import holidays
 
 from radar.domain import duration
+from radar.domain.alerts import Rule
 from radar.domain.calendar import Calendar, Window
 from radar.domain.policy import Maintenance, Person, Policy, Service, Team
 from radar.domain.response import Channel, Notify, Postmortem, Response, Step, Target, Upgrade
@@ -124,6 +125,10 @@ def policy(spec: PolicyFile, years: Iterable[int]) -> Policy:
         ),
         guide=_guide(spec),
         default_calendar=spec.defaults.calendar,
+        alert_rules=tuple(
+            Rule(dict(r.match), r.severity, r.service, r.record_only) for r in spec.alerts.rules
+        ),
+        alert_group_window=duration.parse(spec.alerts.group_window),
     )
 
 

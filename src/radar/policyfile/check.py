@@ -38,7 +38,7 @@ class Findings:
 def check(spec: PolicyFile, where: Where, years: list[int]) -> Findings:
     """``years``: those whose public holidays must resolve."""
     found = Findings()
-    for finder in (_duplicates, _people_refs, _services, _upgrades, _steps, _guide):
+    for finder in (_duplicates, _people_refs, _services, _upgrades, _steps, _guide, _alert_rules):
         found.errors.extend(finder(spec, where))
     found.errors.extend(_calendars(spec, where, years))
     found.warnings.extend(_readiness(spec, where))
@@ -122,6 +122,17 @@ def _services(spec: PolicyFile, where: Where) -> Iterator[Problem]:
             )
         elif service.owner not in teams:
             yield _unknown(where(("services", i, "owner")), "team", service.owner, teams)
+
+
+def _alert_rules(spec: PolicyFile, where: Where) -> Iterator[Problem]:
+    services = {s.id for s in spec.services}
+    levels = {s.id for s in spec.severities}
+    for i, rule in enumerate(spec.alerts.rules):
+        at = ("alerts", "rules", i)
+        if rule.service is not None and rule.service not in services:
+            yield _unknown(where((*at, "service")), "service", rule.service, services)
+        if rule.severity is not None and rule.severity not in levels:
+            yield _unknown(where((*at, "severity")), "severity", rule.severity, levels)
 
 
 def _upgrades(spec: PolicyFile, where: Where) -> Iterator[Problem]:

@@ -264,6 +264,45 @@ class DefaultsSpec(Strict):
     calendar: Id | None = Field(None, description="Calendar for teams that name none.")
 
 
+class AlertRuleSpec(Strict):
+    match: dict[str, Annotated[str, StringConstraints(max_length=1024)]] = Field(
+        default_factory=dict,
+        max_length=20,
+        description="Every key must equal: `severity` (as the sender said it), `service`, "
+        "`source`, `group`, or `labels.NAME`. Empty: every alert.",
+    )
+    severity: Id | None = Field(None, description="Page at this level instead.")
+    service: Id | None = Field(None, description="The alert belongs to this service instead.")
+    record_only: bool = Field(False, description="Store the alert; page nobody.")
+
+    @model_validator(mode="after")
+    def _does_something(self) -> AlertRuleSpec:
+        if self.severity is None and self.service is None and not self.record_only:
+            raise ValueError("a rule needs severity, service or record_only: true")
+        if self.record_only and self.severity is not None:
+            raise ValueError("a rule cannot both page at a severity and be record_only")
+        for key in self.match:
+            if key not in ALERT_MATCH_KEYS and not key.startswith("labels."):
+                raise ValueError(
+                    f"match key {key!r}: use severity, service, source, group or labels.NAME"
+                )
+        return self
+
+
+ALERT_MATCH_KEYS = ("severity", "service", "source", "group")
+
+
+class AlertsSpec(Strict):
+    rules: list[AlertRuleSpec] = Field(
+        default_factory=list,
+        max_length=200,
+        description="Checked in order; the first rule that matches an alert decides.",
+    )
+    group_window: PositiveDuration = Field(
+        "4h", description="A new alert joins its group's open incident if one was seen within this."
+    )
+
+
 class PolicyFile(Strict):
     """The whole file. Severities are listed from the most to the least severe."""
 
@@ -276,3 +315,4 @@ class PolicyFile(Strict):
     services: list[ServiceSpec] = Field(default_factory=list, max_length=10_000)
     severities: list[SeveritySpec] = Field(min_length=1, max_length=20)
     guide: GuideSpec | None = None
+    alerts: AlertsSpec = Field(default_factory=lambda: AlertsSpec())

@@ -258,12 +258,14 @@ class IngestService:
         now: datetime,
     ) -> tuple[str, bool]:
         policy = running.policy
-        level = al.level_for(event.severity, [s.id for s in policy.severities])
+        levels = [s.id for s in policy.severities]
+        where = al.route(policy.alert_rules, levels, integration.service, event)
+        level, service = where.level, where.service
         group = al.group_of(event)
         alert = Alert(
             id=None,
             integration_id=integration.id,
-            service=integration.service,
+            service=service,
             dedup_key=event.dedup_key,
             status=AlertStatus.TRIGGERED,
             summary=al.title_for(event),
@@ -280,11 +282,11 @@ class IngestService:
         if level is None:
             uow.alerts.add_alert(alert)
             return "recorded", False
-        if policy.service(integration.service).in_maintenance(now) is not None:
+        if policy.service(service).in_maintenance(now) is not None:
             uow.alerts.add_alert(alert)  # planned work: on record, and nobody is paged
             return "maintenance", False
-        since = now - al.GROUP_WINDOW
-        joined = uow.alerts.incident_of_group(integration.service, alert.group, since)
+        since = now - policy.alert_group_window
+        joined = uow.alerts.incident_of_group(service, alert.group, since)
         if joined is not None:
             stored = uow.alerts.add_alert(replace(alert, incident_id=joined))
             note = TimelineEntry(
@@ -298,7 +300,7 @@ class IngestService:
             return "joined", False
         data = Declaration(
             title=alert.summary,
-            service=integration.service,
+            service=service,
             severity=level,
             description=_description(event),
             reporter=integration.name,
