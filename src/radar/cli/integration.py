@@ -18,13 +18,16 @@ ENDPOINTS = {
     Kind.ALERTMANAGER: "webhook_configs url: {url}/integrations/alertmanager/KEY",
     Kind.GRAFANA: "contact point (webhook) URL: {url}/integrations/grafana/KEY",
     Kind.HEARTBEAT: "ping GET or POST {url}/integrations/heartbeat/KEY at least every {every}",
+    Kind.GENERIC: "POST JSON to {url}/integrations/generic/KEY",
 }
 
 
 @app.command()
 def create(
     service: Annotated[str, typer.Option(help="The service whose alerts these are.")],
-    kind: Annotated[Kind, typer.Option(help="pagerduty, alertmanager, grafana or heartbeat.")],
+    kind: Annotated[
+        Kind, typer.Option(help="pagerduty, alertmanager, grafana, heartbeat, generic.")
+    ],
     name: Annotated[str, typer.Option(help="A name shown on incidents it opens.")] = "",
     rate: Annotated[
         int | None, typer.Option(min=1, help="Most events a minute; more get 429.")
@@ -32,12 +35,21 @@ def create(
     every: Annotated[
         str | None, typer.Option(help="Heartbeats: a ping is expected this often (5m, 1h).")
     ] = None,
+    mapping: Annotated[
+        str | None, typer.Option(help="Generic webhooks: the policy's alerts.webhooks id.")
+    ] = None,
 ) -> None:
     """Make an integration key; it is printed once, on the last line."""
     interval = duration.parse(every, field="every") if every else None
     with container() as c:
         made = c.ingest.create(
-            local_admin(), service=service, kind=kind, name=name, per_minute=rate, every=interval
+            local_admin(),
+            service=service,
+            kind=kind,
+            name=name,
+            per_minute=rate,
+            every=interval,
+            mapping=mapping,
         )
         url = c.settings.effective_public_url
     out.print(

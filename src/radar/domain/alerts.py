@@ -43,6 +43,7 @@ class Kind(StrEnum):
     ALERTMANAGER = "alertmanager"
     GRAFANA = "grafana"
     HEARTBEAT = "heartbeat"
+    GENERIC = "generic"
 
 
 PD_SEVERITIES = ("critical", "error", "warning", "info")
@@ -84,6 +85,7 @@ class Integration:
     revoked_at: datetime | None = None
     per_minute: int | None = None
     every: timedelta | None = None  # heartbeats: a ping is expected at least this often
+    mapping: str | None = None  # generic webhooks: the id of the policy's field mapping
 
     @property
     def active(self) -> bool:
@@ -140,6 +142,20 @@ class Rule:
 class Route:
     service: str
     level: str | None  # None: recorded only
+
+
+@dataclass(frozen=True)
+class FieldMapping:
+    """A generic JSON webhook's fields, as dotted paths into the body (``alert.id``)."""
+
+    id: str
+    dedup_key: str
+    summary: str
+    source: str | None = None
+    severity: str | None = None
+    group: str | None = None
+    resolved_path: str | None = None
+    resolved_value: str | None = None
 
 
 def route(rules: Sequence[Rule], levels: Sequence[str], service: str, event: Event) -> Route:

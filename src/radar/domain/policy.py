@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 from types import MappingProxyType
 from typing import TypeVar
 
-from radar.domain.alerts import GROUP_WINDOW, Rule
+from radar.domain.alerts import GROUP_WINDOW, FieldMapping, Rule
 from radar.domain.calendar import ALWAYS, Calendar
 from radar.domain.errors import InvalidInput
 from radar.domain.roles import TeamRole
@@ -81,6 +81,7 @@ class Policy:
     guide: Guide | None = None
     default_calendar: str | None = None
     alert_rules: tuple[Rule, ...] = ()
+    webhook_mappings: tuple[FieldMapping, ...] = ()
     alert_group_window: timedelta = GROUP_WINDOW
     _severity_by_id: Mapping[str, Severity] = field(init=False, repr=False, compare=False)
     _service_by_id: Mapping[str, Service] = field(init=False, repr=False, compare=False)
@@ -92,6 +93,16 @@ class Policy:
         object.__setattr__(self, "_service_by_id", _index(self.services, "id"))
         object.__setattr__(self, "_person_by_id", _index(self.people, "id"))
         object.__setattr__(self, "_team_by_id", _index(self.teams, "id"))
+
+    def webhook_mapping(self, mapping_id: str) -> FieldMapping:
+        found = next((m for m in self.webhook_mappings if m.id == mapping_id), None)
+        if found is None:
+            known = ", ".join(m.id for m in self.webhook_mappings) or "none"
+            raise InvalidInput(
+                f"the policy has no webhook mapping {mapping_id!r} (alerts.webhooks: {known})",
+                field="mapping",
+            )
+        return found
 
     def severity(self, severity_id: str, *, field: str = "severity") -> Severity:
         """The level with this id, or ``InvalidInput`` naming the field and the known ids."""

@@ -10,7 +10,7 @@ from types import MappingProxyType
 import holidays
 
 from radar.domain import duration
-from radar.domain.alerts import Rule
+from radar.domain.alerts import FieldMapping, Rule
 from radar.domain.calendar import Calendar, Window
 from radar.domain.policy import Maintenance, Person, Policy, Service, Team
 from radar.domain.response import Channel, Notify, Postmortem, Response, Step, Target, Upgrade
@@ -129,6 +129,19 @@ def policy(spec: PolicyFile, years: Iterable[int]) -> Policy:
             Rule(dict(r.match), r.severity, r.service, r.record_only) for r in spec.alerts.rules
         ),
         alert_group_window=duration.parse(spec.alerts.group_window),
+        webhook_mappings=tuple(
+            FieldMapping(
+                id=w.id,
+                dedup_key=w.dedup_key,
+                summary=w.summary,
+                source=w.source,
+                severity=w.severity,
+                group=w.group,
+                resolved_path=w.resolved_when.path if w.resolved_when else None,
+                resolved_value=w.resolved_when.equals if w.resolved_when else None,
+            )
+            for w in spec.alerts.webhooks
+        ),
     )
 
 

@@ -292,7 +292,34 @@ class AlertRuleSpec(Strict):
 ALERT_MATCH_KEYS = ("severity", "service", "source", "group")
 
 
+Path = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+){0,9}$")]
+
+
+class ResolvedWhenSpec(Strict):
+    path: Path
+    equals: Annotated[str, StringConstraints(max_length=200)]
+
+
+class WebhookMappingSpec(Strict):
+    id: Id
+    dedup_key: Path = Field(description="Where the alert's identity is, e.g. `monitor.id`.")
+    summary: Path = Field(description="Where its title is.")
+    source: Path | None = None
+    severity: Path | None = Field(
+        None, description="Where its severity is (critical, error, warning, info, or a level)."
+    )
+    group: Path | None = None
+    resolved_when: ResolvedWhenSpec | None = Field(
+        None, description="The body resolves the alert when this field equals this value."
+    )
+
+
 class AlertsSpec(Strict):
+    webhooks: list[WebhookMappingSpec] = Field(
+        default_factory=list,
+        max_length=100,
+        description="Field mappings for generic JSON webhooks (`--kind generic --mapping ID`).",
+    )
     rules: list[AlertRuleSpec] = Field(
         default_factory=list,
         max_length=200,

@@ -25,6 +25,7 @@ from radar.domain.errors import Conflict, InvalidInput, NotFound, RadarError
 from radar.domain.events import TimelineEntry
 from radar.domain.incident import Actor, Via
 from radar.domain.policy import Policy
+from radar.integrations import generic
 from radar.services import response
 from radar.services.access import require_admin
 from radar.services.incidents import Declaration, declare_in
@@ -100,8 +101,15 @@ class IngestService:
         name: str = "",
         per_minute: int | None = None,
         every: timedelta | None = None,
+        mapping: str | None = None,
     ) -> NewIntegration:
         require_admin(principal)
+        if (kind is Kind.GENERIC) != (mapping is not None):
+            raise InvalidInput(
+                "a generic webhook needs --mapping (an id in the policy's alerts.webhooks); "
+                "other kinds take none",
+                field="mapping",
+            )
         if (kind is Kind.HEARTBEAT) != (every is not None):
             raise InvalidInput(
                 "a heartbeat needs --every (how often it pings); other kinds take none",
@@ -111,7 +119,10 @@ class IngestService:
             raise InvalidInput("--every must be between 1 minute and 7 days", field="every")
         key = KEY_PREFIX + secrets.token_hex(16)
         with self._uow(write=True) as uow:
-            self._policies.current_in(uow).policy.service(service)
+            policy = self._policies.current_in(uow).policy
+            policy.service(service)
+            if mapping is not None:
+                policy.webhook_mapping(mapping)
             made = uow.alerts.add_integration(
                 name=name or f"{kind.value} for {service}",
                 kind=kind,
@@ -121,6 +132,7 @@ class IngestService:
                 per_minute=per_minute,
                 now=self._clock.now(),
                 every=every,
+                mapping=mapping,
             )
             uow.commit()
         return NewIntegration(made, key)
@@ -136,6 +148,12 @@ class IngestService:
             if not uow.alerts.revoke_integration(integration_id, self._clock.now()):
                 raise NotFound(f"no active integration {integration_id}", field="integration")
             uow.commit()
+
+    def generic(self, key: str, body: bytes) -> list[Outcome]:
+        """A generic JSON webhook, read through the policy's mapping for this key."""
+        integration = self._integration(key, Kind.GENERIC)
+        mapping = self._policies.current().policy.webhook_mapping(integration.mapping or "")
+        return self.receive(key, Kind.GENERIC, [generic.parse(body, mapping)])
 
     def ping(self, key: str) -> str:
         """A heartbeat: the next is due one interval from now; if it had been missed, the

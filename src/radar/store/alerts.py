@@ -31,6 +31,7 @@ def _integration(row: Mapping[Any, Any]) -> Integration:
         revoked_at=row["revoked_at"],
         per_minute=row["per_minute"],
         every=timedelta(seconds=row["every_seconds"]) if row["every_seconds"] else None,
+        mapping=row["mapping"],
     )
 
 
@@ -72,6 +73,7 @@ class AlertRepository:
         per_minute: int | None,
         now: datetime,
         every: timedelta | None = None,
+        mapping: str | None = None,
     ) -> Integration:
         stmt = (
             insert(KEYS)
@@ -83,6 +85,7 @@ class AlertRepository:
                 prefix=prefix,
                 per_minute=per_minute,
                 every_seconds=int(every.total_seconds()) if every else None,
+                mapping=mapping,
                 heartbeat_due_at=now + every if every else None,
                 created_at=now,
             )

@@ -297,6 +297,7 @@ class IntegrationRow(Base):
     prefix: Mapped[str] = mapped_column(String(16))
     per_minute: Mapped[int | None] = mapped_column(Integer)
     every_seconds: Mapped[int | None] = mapped_column(Integer)  # heartbeats: the ping interval
+    mapping: Mapped[str | None] = mapped_column(String(63))  # generic: the policy's mapping id
     heartbeat_due_at: Mapped[datetime | None] = mapped_column(UtcDateTime)  # None once missed
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
     revoked_at: Mapped[datetime | None] = mapped_column(UtcDateTime)

@@ -99,6 +99,17 @@ async def from_grafana(key: Key, request: Request, c: ContainerDep) -> JSONRespo
     return await _webhook(c, key, Kind.GRAFANA, alertmanager.parse(body))
 
 
+@router.post("/integrations/generic/{key}", status_code=202)
+async def from_anything(key: Key, request: Request, c: ContainerDep) -> JSONResponse:
+    """Any JSON, read through the field mapping the policy declares for this key."""
+    body = await _body(request)
+    try:
+        outcomes = await run_in_threadpool(c.ingest.generic, key, body)
+    except RateLimited as exc:
+        return JSONResponse({"status": "throttled", "message": exc.message}, status_code=429)
+    return JSONResponse(_summary(outcomes), status_code=202)
+
+
 @router.api_route("/integrations/heartbeat/{key}", methods=["GET", "POST"])
 async def heartbeat(key: Key, c: ContainerDep) -> JSONResponse:
     """A ping from a job that must run every so often; a missed one opens an alert."""

@@ -37,6 +37,7 @@ def upgrade() -> None:
         sa.Column("prefix", sa.String(length=16), nullable=False),
         sa.Column("per_minute", sa.Integer(), nullable=True),
         sa.Column("every_seconds", sa.Integer(), nullable=True),
+        sa.Column("mapping", sa.String(length=63), nullable=True),
         sa.Column("heartbeat_due_at", _ts(), nullable=True),
         sa.Column("created_at", _ts(), nullable=False),
         sa.Column("revoked_at", _ts(), nullable=True),
