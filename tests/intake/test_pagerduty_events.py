@@ -259,3 +259,15 @@ def test_rules_naming_unknown_levels_or_services_are_refused(container: Containe
         container.policies.apply(
             EXAMPLE_POLICY.read_text() + bad, filename="policy.yaml", author="test"
         )
+
+
+def test_the_incident_page_lists_its_alerts(
+    api: httpx.Client, container: Container, responder: Principal
+) -> None:
+    key = key_for(container, Kind.PAGERDUTY)
+    event = trigger(key)
+    event["links"] = [{"href": "https://grafana/d/db", "text": "Dashboard"}]
+    api.post("/v2/enqueue", json=event)
+    api.post("/v2/enqueue", json=event)
+    (alert,) = container.ingest.of_incident(ADMIN, "INC-1")
+    assert (alert.count, alert.links[0]["href"]) == (2, "https://grafana/d/db")

@@ -126,3 +126,25 @@ def test_every_incident_is_listed_page_by_page(
     searched = browser.get("/incidents", params={"q": "number 42"})
     assert ">INC-43<" in searched.text
     assert ">INC-44<" not in searched.text
+
+
+def test_the_room_lists_the_alerts_that_opened_it(
+    browser: httpx.Client, container: Container
+) -> None:
+    from radar.domain.access import User, UserRole
+    from radar.domain.alerts import Action, Event, Kind
+
+    admin = Principal(User(id=0, username="ops", display_name="Ops", role=UserRole.ADMIN))
+    made = container.ingest.create(admin, service="checkout", kind=Kind.PAGERDUTY)
+    event = Event(
+        Action.TRIGGER,
+        "disk",
+        summary="Disk full on db-1",
+        source="db-1",
+        severity="critical",
+        links=[{"href": "https://grafana/d/db", "text": "Dashboard"}],
+    )
+    container.ingest.receive(made.key, Kind.PAGERDUTY, [event])
+    room = browser.get("/incidents/INC-1")
+    assert "Alerts (1)" in room.text
+    assert 'href="https://grafana/d/db"' in room.text

@@ -28,7 +28,7 @@ from radar.domain.policy import Policy
 from radar.integrations import generic
 from radar.services import response
 from radar.services.access import require_admin
-from radar.services.incidents import Declaration, declare_in
+from radar.services.incidents import Declaration, declare_in, incident_id
 from radar.services.policies import PolicyService, PolicyVersion
 from radar.store.uow import UnitOfWork, UnitOfWorkProvider
 
@@ -191,6 +191,12 @@ class IngestService:
     def next_heartbeat(self) -> datetime | None:
         with self._uow() as uow:
             return uow.alerts.next_heartbeat()
+
+    def of_incident(self, principal: Principal, reference: str) -> list[Alert]:
+        """The alerts that opened or joined an incident, oldest first."""
+        number = incident_id(reference)
+        with self._uow() as uow:
+            return uow.alerts.of_incident(number)
 
     def alerts(self, principal: Principal, limit: int = 100) -> list[Alert]:
         """The newest alerts, whatever became of them."""

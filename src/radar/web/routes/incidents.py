@@ -57,6 +57,7 @@ async def _room(
     detail = await run_in_threadpool(c.incidents.get, session.principal, reference)
     plan = await run_in_threadpool(c.engine.plan, session.principal, reference)
     version = await run_in_threadpool(c.board.version, session.principal, reference)
+    alerts = await run_in_threadpool(c.ingest.of_incident, session.principal, reference)
     policy = (await run_in_threadpool(c.policies.current)).policy
     i = detail.incident
     return page(
@@ -76,6 +77,7 @@ async def _room(
         statuses=[s for s in Status if s not in (Status.RESOLVED, Status.CLOSED, Status.DECLINED)],
         templates=UPDATE_TEMPLATES,
         version=version,
+        alerts=alerts,
         error=error,
         draft=draft,
     )
