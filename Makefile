@@ -37,6 +37,7 @@ bench: install
 	$(BIN)/python bench/api.py
 	$(BIN)/python bench/engine.py
 	$(BIN)/python bench/web.py
+	$(BIN)/python bench/ingest.py
 
 fmt: install
 	$(BIN)/ruff format src tests bench
