@@ -85,9 +85,19 @@ async def from_alertmanager(key: Key, request: Request, c: ContainerDep) -> JSON
     return await _webhook(c, key, Kind.ALERTMANAGER, events)
 
 
-@router.api_route("/integrations/grafana/{key}", methods=["POST", "PUT"], status_code=202)
+@router.post("/integrations/grafana/{key}", status_code=202)
 async def from_grafana(key: Key, request: Request, c: ContainerDep) -> JSONResponse:
     """Grafana unified alerting's webhook (version 1), signed when RADAR_GRAFANA_SECRET is set."""
+    return await _grafana(key, request, c)
+
+
+@router.put("/integrations/grafana/{key}", status_code=202)
+async def from_grafana_put(key: Key, request: Request, c: ContainerDep) -> JSONResponse:
+    """The same, for a contact point set to PUT."""
+    return await _grafana(key, request, c)
+
+
+async def _grafana(key: str, request: Request, c: ContainerDep) -> JSONResponse:
     body = await _body(request)
     secret = c.settings.grafana_secret.get_secret_value()
     if secret:
@@ -110,8 +120,14 @@ async def from_anything(key: Key, request: Request, c: ContainerDep) -> JSONResp
     return JSONResponse(_summary(outcomes), status_code=202)
 
 
-@router.api_route("/integrations/heartbeat/{key}", methods=["GET", "POST"])
+@router.post("/integrations/heartbeat/{key}")
 async def heartbeat(key: Key, c: ContainerDep) -> JSONResponse:
     """A ping from a job that must run every so often; a missed one opens an alert."""
     said = await run_in_threadpool(c.ingest.ping, key)
     return JSONResponse({"status": "success", "heartbeat": said})
+
+
+@router.get("/integrations/heartbeat/{key}")
+async def heartbeat_get(key: Key, c: ContainerDep) -> JSONResponse:
+    """The same ping, for tools that can only GET (`curl URL`)."""
+    return await heartbeat(key, c)
