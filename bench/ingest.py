@@ -23,6 +23,8 @@ The same workload is then sent, from the same load generator, to the **floor**:
 ``bench/floor_app.py``, a minimal FastAPI app on the same uvicorn and thread settings that
 parses the JSON and upserts one row into SQLite (WAL, the same ``synchronous``). Radar's
 throughput is reported as a fraction of the floor's (W1-paging against the floor's W1).
+``--floor-group-commit`` also measures ``floor_app.py --group-commit``, where concurrent events
+share one transaction, each answered after its batch commits: an experiment, not the floor.
 
 After each workload the database is checked, for Radar and for the floor: exactly one alert per
 dedup key, the sum of their counts equal to the events sent (warm-up included, on its own
@@ -34,9 +36,13 @@ before its first workload: no database, no body, no key, only uvicorn, FastAPI a
 pool at the same concurrency, the ceiling of any handler on this stack.
 
 Everything runs ``--runs`` times (3) and the medians are reported; the p99 column also gives
-the lowest and highest run. Targets (issue 7, SQLite, 2-core machine): W1 with the engine
-running at least 3,000 events/s with a p99 under 25 ms; reported, and failing the run only with
-``--check-targets``.
+the lowest and highest run. A phase during which other processes kept more than 0.1 core busy
+is reported with a WARNING; ``--redo-perturbed N`` discards and repeats such runs, and
+``--max-load L`` waits for a quiet machine before each run. The results printed are Markdown
+tables for ``docs/benchmarks.md``; ``--json-out`` also writes every figure to a file.
+
+Targets (issue 7, SQLite, 2-core machine): W1 with the engine running at least 3,000 events/s
+with a p99 under 25 ms; reported, and failing the run only with ``--check-targets``.
 
 Run ``python bench/ingest.py --help`` for the options; ``bench/README.md`` explains the rest.
 """
