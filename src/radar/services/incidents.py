@@ -4,7 +4,7 @@ timeline entries and the timers the response needs are written together or not a
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from radar.clock import Clock
@@ -52,17 +52,15 @@ class Declaration:
     severity_reason: str | None = None
 
 
-def declare_in(
-    uow: UnitOfWork,
+def decided(
     running: PolicyVersion,
     data: Declaration,
     who: Actor,
     now: datetime,
     suggested: str | None = None,
-) -> tuple[Incident, bool]:
-    """Declare inside the caller's transaction: the incident, its timeline and its response.
-    True when timers were scheduled (the engine should be woken after the commit)."""
-    incident, events = inc.declare(
+) -> inc.Change:
+    """The domain's decision to declare ``data`` under the running policy (nothing stored)."""
+    return inc.declare(
         running.policy,
         title=data.title,
         description=data.description,
@@ -77,6 +75,19 @@ def declare_in(
         suggested_severity=suggested,
         severity_reason=data.severity_reason,
     )
+
+
+def declare_in(
+    uow: UnitOfWork,
+    running: PolicyVersion,
+    data: Declaration,
+    who: Actor,
+    now: datetime,
+    suggested: str | None = None,
+) -> tuple[Incident, bool]:
+    """Declare inside the caller's transaction: the incident, its timeline and its response.
+    True when timers were scheduled (the engine should be woken after the commit)."""
+    incident, events = decided(running, data, who, now, suggested)
     stored = uow.incidents.add(incident, [e.entry() for e in events])
     return stored, response.follow(uow, running.policy, stored, events, now)
 
@@ -131,21 +142,11 @@ class IncidentService:
         with self._uow(write=True) as uow:
             running = self._policies.current_in(uow)
             now = self._clock.now()
-            incident, events = inc.declare(
-                running.policy,
-                title=data.title,
-                description=data.description,
-                service=data.service,
-                severity=data.severity,
-                actor=who,
-                reporter=data.reporter,
-                restricted=data.restricted,
-                drill=data.drill,
-                now=now,
-                policy_version=running.id,
-                suggested_severity=self._suggested(running.policy, data),
-                severity_reason=data.severity_reason or "recorded only: not an incident",
+            recorded = replace(
+                data, severity_reason=data.severity_reason or "recorded only: not an incident"
             )
+            suggested = self._suggested(running.policy, data)
+            incident, events = decided(running, recorded, who, now, suggested)
             declined, more = inc.decline(incident, who, now, reason=reason, ticket_url=ticket_url)
             stored = uow.incidents.add(declined, [e.entry() for e in (*events, *more)])
             uow.commit()
