@@ -10,11 +10,20 @@ from contextlib import contextmanager
 import uvicorn
 from fastapi import FastAPI
 
+from radar.server import SHUTDOWN_GRACE_SECONDS
+
 
 @contextmanager
 def serve(app: FastAPI) -> Iterator[str]:
     """Serve ``app`` until the block ends; yields its base URL."""
-    config = uvicorn.Config(app, host="127.0.0.1", port=0, log_level="warning", lifespan="off")
+    config = uvicorn.Config(
+        app,
+        host="127.0.0.1",
+        port=0,
+        log_level="warning",
+        lifespan="off",
+        timeout_graceful_shutdown=SHUTDOWN_GRACE_SECONDS,
+    )
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()

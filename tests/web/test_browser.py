@@ -56,6 +56,14 @@ def site(container: Container) -> Iterator[str]:
         yield url
 
 
+@pytest.fixture(autouse=True)
+def pages_close(browser: Browser) -> Iterator[None]:
+    """Each test's pages close with it, and with them their live streams to the server."""
+    yield
+    for context in browser.contexts:
+        context.close()
+
+
 def signed_in(browser: Browser, site: str, username: str) -> Page:
     page = browser.new_context(base_url=site).new_page()
     page.goto("/signin")

@@ -28,7 +28,7 @@ def serve(
 
     from radar.bootstrap import build
     from radar.engine.worker import Worker, start_in_thread
-    from radar.server import create_app
+    from radar.server import SHUTDOWN_GRACE_SECONDS, create_app
 
     base = settings()
     setup_logging(base.log_level)
@@ -59,6 +59,7 @@ def serve(
             port=chosen.port,
             log_level=chosen.log_level,
             access_log=chosen.log_level == "debug",
+            timeout_graceful_shutdown=SHUTDOWN_GRACE_SECONDS,
         )
     finally:
         if engine and thread:

@@ -31,6 +31,18 @@ class Database:
     engine: Engine
     is_sqlite: bool
     _write_lock: threading.Lock = field(default_factory=threading.Lock)
+    _closed: bool = False
+
+    def __post_init__(self) -> None:
+        # Built once: each ``execution_options`` call makes a new engine object.
+        self._write_engine = self.engine.execution_options(**{WRITE_OPTION: True})
+
+        # A connection still checked out when the database is disposed (a request finishing
+        # during shutdown) is closed when it comes back, not parked in a pool nobody will close.
+        @event.listens_for(self.engine, "checkin")
+        def _close_late_returns(dbapi_conn: Any, _record: Any) -> None:
+            if self._closed and dbapi_conn is not None:
+                dbapi_conn.close()
 
     @contextmanager
     def writer(self) -> Iterator[Engine]:
@@ -39,9 +51,11 @@ class Database:
             yield self.engine
             return
         with self._write_lock:
-            yield self.engine.execution_options(**{WRITE_OPTION: True})
+            yield self._write_engine
 
     def dispose(self) -> None:
+        """Close every connection: the idle ones now, those in use when they are returned."""
+        self._closed = True
         self.engine.dispose()
 
 
@@ -88,7 +102,13 @@ def _sqlite_engine(url: str, synchronous: str, pool_size: int) -> Engine:
     def _on_begin(conn: Any) -> None:
         # Straight to the driver: SQLAlchemy's execution path costs more than BEGIN itself.
         write = conn.get_execution_options().get(WRITE_OPTION, False)
-        conn.connection.driver_connection.execute("BEGIN IMMEDIATE" if write else "BEGIN")
+        driver = conn.connection.driver_connection
+        if driver.in_transaction:
+            # A COMMIT that failed (a deferred constraint, the disk) leaves SQLite's transaction
+            # open, and the pool, told the transaction ended, does not roll it back: do it now.
+            log.warning("rolling back a transaction left open by a failed COMMIT")
+            driver.rollback()
+        driver.execute("BEGIN IMMEDIATE" if write else "BEGIN")
 
     return engine
 
