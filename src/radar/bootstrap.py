@@ -81,7 +81,9 @@ def build(settings: Settings, *, clock: Clock | None = None) -> Container:
     closers: list[Callable[[], None]] = []
     notifier = _notifier(settings, closers)
     links = AckLinkService(uow, clock, policies, settings.effective_public_url)
-    ingest = IngestService(uow, clock, policies, waker.wake)
+    remembered = timedelta(seconds=settings.token_cache_seconds)
+    ingest = IngestService(uow, clock, policies, waker.wake, key_ttl=remembered)
+    closers.append(ingest.close)  # before the database closes: it stores what is queued
     return Container(
         settings=settings,
         clock=clock,
@@ -89,7 +91,7 @@ def build(settings: Settings, *, clock: Clock | None = None) -> Container:
         database=DatabaseService(db),
         policies=policies,
         incidents=IncidentService(uow, clock, policies, waker.wake),
-        accounts=AccountService(uow, clock, timedelta(seconds=settings.token_cache_seconds)),
+        accounts=AccountService(uow, clock, remembered),
         health=HealthService(db, uow),
         triage=TriageService(policies),
         engine=EngineService(

@@ -86,8 +86,9 @@ class Settings(BaseSettings):
         5.0,
         ge=0,
         le=300,
-        description="How long a checked API token is remembered in memory. A token revoked "
-        "through another process stops working within this time; 0 checks every request.",
+        description="How long a checked API token or integration key is remembered in memory. "
+        "One revoked through another process stops working within this time; 0 checks every "
+        "request.",
     )
     notify_record_file: str = Field(
         "",

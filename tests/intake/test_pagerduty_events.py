@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 import httpx
 import pytest
 
-from radar.bootstrap import Container
+from radar.bootstrap import Container, build
+from radar.clock import FrozenClock
 from radar.domain.access import Principal
 from radar.domain.alerts import Alert, Kind
 from radar.domain.errors import InvalidInput, PolicyError
@@ -183,6 +185,27 @@ def test_a_revoked_key_is_refused(api: httpx.Client, container: Container) -> No
     made = container.ingest.create(ADMIN, service="checkout", kind=Kind.PAGERDUTY)
     container.ingest.revoke(ADMIN, made.integration.id)
     assert api.post("/v2/enqueue", json=trigger(made.key)).status_code == 400
+
+
+def test_a_key_in_use_stops_working_at_once_when_revoked_here_and_soon_when_elsewhere(
+    api: httpx.Client, container: Container, clock: FrozenClock
+) -> None:
+    here = container.ingest.create(ADMIN, service="checkout", kind=Kind.PAGERDUTY)
+    there = container.ingest.create(ADMIN, service="checkout", kind=Kind.PAGERDUTY)
+    for made in (here, there):  # both checked, hence remembered
+        assert api.post("/v2/enqueue", json=trigger(made.key)).status_code == 202
+    container.ingest.revoke(ADMIN, here.integration.id)
+    assert api.post("/v2/enqueue", json=trigger(here.key)).status_code == 400
+    other = build(container.settings, clock=clock)  # another process: `radar integration revoke`
+    try:
+        other.ingest.revoke(ADMIN, there.integration.id)
+    finally:
+        other.close()
+    assert api.post("/v2/enqueue", json=trigger(there.key)).status_code == 202
+    clock.advance(timedelta(seconds=container.settings.token_cache_seconds))
+    refused = api.post("/v2/enqueue", json=trigger(there.key))
+    assert refused.status_code == 400
+    assert refused.json()["errors"] == ["unknown or revoked integration key"]
 
 
 def _alerts(c: Container) -> list[Alert]:

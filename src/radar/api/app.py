@@ -13,14 +13,15 @@ from radar.api import errors
 from radar.api.routes import ack, health, incidents, intake, policy, triage, twilio
 from radar.bootstrap import Container
 
+# Routes are matched in this order: alert intake, the busiest in a storm, first.
 ALL_ROUTERS = (
+    intake.router,
     health.router,
     incidents.router,
     policy.router,
     triage.router,
     ack.router,
     twilio.router,
-    intake.router,
 )
 
 

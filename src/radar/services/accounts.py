@@ -17,7 +17,7 @@ from argon2 import PasswordHasher
 from radar.clock import Clock
 from radar.domain.access import ApiToken, Principal, User, UserRole
 from radar.domain.errors import InvalidInput, Unauthenticated
-from radar.services.token_cache import TokenCache
+from radar.services.digest_cache import DigestCache
 from radar.store.uow import UnitOfWork, UnitOfWorkProvider
 
 TOKEN_PREFIX = "radar_"  # noqa: S105 (a public marker, not a secret)
@@ -51,7 +51,7 @@ class AccountService:
         self._uow = uow
         self._clock = clock
         self._hasher = PasswordHasher()
-        self._cache = TokenCache(token_cache_ttl)
+        self._cache: DigestCache[tuple[ApiToken, User]] = DigestCache(token_cache_ttl)
 
     def bootstrap_admin(self, username: str) -> BootstrapResult | None:
         """Create the first admin with a random password and a token, only if no user exists."""
@@ -109,7 +109,7 @@ class AccountService:
         with self._uow(write=True) as uow:
             uow.accounts.revoke_token(token_id, self._clock.now())
             uow.commit()
-        self._cache.forget(token_id)
+        self._cache.forget(lambda found: found[0].id == token_id)
 
     def authenticate_cached(self, secret: str) -> Principal | None:
         """The principal if this token was checked moments ago (no I/O), else None."""
@@ -129,7 +129,7 @@ class AccountService:
             raise Unauthenticated("invalid API token")
         token, user = found
         principal = _principal(token, user, now)
-        self._cache.put(digest, token, user, now)
+        self._cache.put(digest, (token, user), now)
         last = token.last_used_at
         if last is None or now - last >= LAST_USED_RESOLUTION:
             with self._uow(write=True) as uow:

@@ -1,6 +1,8 @@
-"""Alerts in: events from monitoring tools, applied in one transaction each request, so that an
-answer of 202 means the event is stored. Dedup follows PagerDuty (see ``domain.alerts``); a new
-alert at a paging level opens an incident, or joins the open incident its group already has.
+"""Alerts in: events from monitoring tools. A request's events are applied together, in a
+savepoint of a group commit shared with the requests that arrived at the same time
+(``services.group_commit``), and the caller hears back only after that transaction committed, so
+an answer of 202 means the events are stored. Dedup follows PagerDuty (see ``domain.alerts``); a
+new alert at a paging level opens an incident, or joins the open incident its group already has.
 """
 
 from __future__ import annotations
@@ -11,10 +13,9 @@ import threading
 import time
 from collections import deque
 from collections.abc import Callable, Sequence
+from concurrent.futures import Future
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
-
-from sqlalchemy.exc import IntegrityError
 
 from radar.clock import Clock
 from radar.domain import alerts as al
@@ -28,6 +29,8 @@ from radar.domain.policy import Policy
 from radar.integrations import generic
 from radar.services import response
 from radar.services.access import require_admin
+from radar.services.digest_cache import DigestCache
+from radar.services.group_commit import GroupCommit
 from radar.services.incidents import Declaration, declare_in, incident_id
 from radar.services.policies import PolicyService, PolicyVersion
 from radar.store.uow import UnitOfWork, UnitOfWorkProvider
@@ -50,7 +53,20 @@ class NewIntegration:
 @dataclass(frozen=True)
 class Outcome:
     dedup_key: str
-    what: str  # opened, joined, recorded, updated, acknowledged, resolved, dropped
+    what: str  # opened, joined, recorded, maintenance, updated, acknowledged, resolved, dropped
+
+
+@dataclass(frozen=True)
+class _Known:
+    """What a key digest was found to be: an active integration, or None (unknown, revoked)."""
+
+    integration: Integration | None
+
+
+class Outcomes(list[Outcome]):
+    """A request's outcomes, and whether any of them scheduled work for the engine."""
+
+    scheduled: bool = False
 
 
 def digest(key: str) -> str:
@@ -84,12 +100,19 @@ class IngestService:
         clock: Clock,
         policies: PolicyService,
         wake: Callable[[], None] = lambda: None,
+        key_ttl: timedelta = timedelta(0),
     ) -> None:
         self._uow = uow
         self._clock = clock
         self._policies = policies
         self._wake = wake
         self._window = _Window()
+        self._keys: DigestCache[_Known] = DigestCache(key_ttl)
+        self._writer = GroupCommit(uow, name="intake")
+
+    def close(self) -> None:
+        """Store what is queued, then stop the intake's writer."""
+        self._writer.close()
 
     # Keys
     def create(
@@ -148,17 +171,20 @@ class IngestService:
             if not uow.alerts.revoke_integration(integration_id, self._clock.now()):
                 raise NotFound(f"no active integration {integration_id}", field="integration")
             uow.commit()
+        self._keys.forget(
+            lambda known: known.integration is not None and known.integration.id == integration_id
+        )
 
     def generic(self, key: str, body: bytes) -> list[Outcome]:
         """A generic JSON webhook, read through the policy's mapping for this key."""
-        integration = self._integration(key, Kind.GENERIC)
+        integration = self._known(key, Kind.GENERIC)
         mapping = self._policies.current().policy.webhook_mapping(integration.mapping or "")
         return self.receive(key, Kind.GENERIC, [generic.parse(body, mapping)])
 
     def ping(self, key: str) -> str:
         """A heartbeat: the next is due one interval from now; if it had been missed, the
         "no heartbeat" alert resolves. Returns what happened."""
-        integration = self._integration(key, Kind.HEARTBEAT)
+        integration = self._known(key, Kind.HEARTBEAT)
         now = self._clock.now()
         with self._uow(write=True) as uow:
             uow.alerts.ping(integration.id, now + (integration.every or MIN_EVERY))
@@ -204,26 +230,52 @@ class IngestService:
             return uow.alerts.find(limit=limit)
 
     # Events
-    def receive(self, key: str, kind: Kind | None, events: Sequence[Event]) -> list[Outcome]:
-        """Apply ``events`` sent with integration ``key`` (of ``kind``, if the endpoint says)."""
-        integration = self._integration(key, kind)
-        if not self._window.allow(integration, time.monotonic()):
-            raise RateLimited(
-                f"more than {integration.per_minute} events a minute on this integration key"
-            )
-        for attempt in range(3):
-            try:
-                return self._apply_all(integration, events)
-            except IntegrityError:
-                # Two senders opened the same dedup key at once; the database kept one. Again.
-                if attempt == 2:
-                    raise
-        raise AssertionError("unreachable")
+    def receive(self, key: str, kind: Kind | None, events: Sequence[Event]) -> Outcomes:
+        """Apply ``events`` sent with integration ``key`` (of ``kind``, if the endpoint says);
+        returns once they are stored."""
+        return self.submit(key, kind, events).result()
 
-    def _integration(self, key: str, kind: Kind | None) -> Integration:
-        with self._uow() as uow:
-            integration = uow.alerts.integration_by_hash(digest(key))
-        if integration is None or not integration.active:
+    def submit(self, key: str, kind: Kind | None, events: Sequence[Event]) -> Future[Outcomes]:
+        """The same, without waiting: the future resolves once the events are committed.
+        A key refused (``NotFound``, ``Conflict``) or over its rate (``RateLimited``) raises
+        at once when the key was checked moments ago, else through the future."""
+        admitted = self._integration(key, kind, remembered_only=True)
+        if admitted is not None:
+            self._admit(admitted)
+        return self._writer.submit(
+            lambda uow: self._apply_all(uow, key, kind, events, admitted), then=self._woken
+        )
+
+    def _woken(self, applied: Outcomes) -> None:
+        if applied.scheduled:
+            self._wake()
+
+    def _integration(
+        self,
+        key: str,
+        kind: Kind | None,
+        uow: UnitOfWork | None = None,
+        *,
+        remembered_only: bool = False,
+    ) -> Integration | None:
+        """The active integration behind ``key``, looked up at most once per cache lifetime
+        (unknown and revoked keys are remembered too). With ``remembered_only``, None when it
+        would take a lookup."""
+        hashed = digest(key)
+        now = self._clock.now()
+        known = self._keys.get(hashed, now)
+        if known is None:
+            if remembered_only:
+                return None
+            if uow is not None:
+                found = uow.alerts.integration_by_hash(hashed)
+            else:
+                with self._uow() as reader:
+                    found = reader.alerts.integration_by_hash(hashed)
+            known = _Known(found if found is not None and found.active else None)
+            self._keys.put(hashed, known, now)
+        integration = known.integration
+        if integration is None:
             raise NotFound("unknown or revoked integration key", field="routing_key")
         if kind is not None and integration.kind is not kind:
             raise Conflict(
@@ -231,19 +283,37 @@ class IngestService:
             )
         return integration
 
-    def _apply_all(self, integration: Integration, events: Sequence[Event]) -> list[Outcome]:
-        woke = False
-        with self._uow(write=True) as uow:
-            running = self._policies.current_in(uow)
-            now = self._clock.now()
-            outcomes = []
-            for event in events:
-                what, scheduled = self._apply(uow, running, integration, event, now)
-                outcomes.append(Outcome(event.dedup_key, what))
-                woke = woke or scheduled
-            uow.commit()
-        if woke:
-            self._wake()
+    def _known(self, key: str, kind: Kind) -> Integration:
+        found = self._integration(key, kind)
+        assert found is not None
+        return found
+
+    def _admit(self, integration: Integration) -> None:
+        if not self._window.allow(integration, time.monotonic()):
+            raise RateLimited(
+                f"more than {integration.per_minute} events a minute on this integration key"
+            )
+
+    def _apply_all(
+        self,
+        uow: UnitOfWork,
+        key: str,
+        kind: Kind | None,
+        events: Sequence[Event],
+        admitted: Integration | None,
+    ) -> Outcomes:
+        integration = admitted
+        if integration is None:
+            integration = self._integration(key, kind, uow)
+            assert integration is not None
+            self._admit(integration)
+        running = self._policies.current_in(uow)
+        now = self._clock.now()
+        outcomes = Outcomes()
+        for event in events:
+            what, scheduled = self._apply(uow, running, integration, event, now)
+            outcomes.append(Outcome(event.dedup_key, what))
+            outcomes.scheduled = outcomes.scheduled or scheduled
         return outcomes
 
     def _apply(
@@ -254,16 +324,16 @@ class IngestService:
         event: Event,
         now: datetime,
     ) -> tuple[str, bool]:
-        current = uow.alerts.open_alert(integration.id, event.dedup_key)
         if event.action is Action.TRIGGER:
-            if current is not None:
-                # Alertmanager and Grafana resend whole groups: a resend is not a new event.
-                again = integration.kind is Kind.PAGERDUTY
-                uow.alerts.seen_again(
-                    current.id or 0, now, count=again, summary=al.title_for(event)
-                )
+            # Alertmanager and Grafana resend whole groups: a resend is not a new event.
+            again = integration.kind is Kind.PAGERDUTY
+            summary = al.title_for(event)
+            if uow.alerts.seen_again(
+                integration.id, event.dedup_key, now, count=again, summary=summary
+            ):
                 return "updated", False
             return self._open(uow, running, integration, event, now)
+        current = uow.alerts.open_alert(integration.id, event.dedup_key)
         if current is None:
             return "dropped", False
         if event.action is Action.ACKNOWLEDGE:

@@ -13,6 +13,8 @@ from radar.policyfile import diff, load
 from radar.store.policies import StoredPolicy as StoredPolicy  # re-exported for entry points
 from radar.store.uow import UnitOfWork, UnitOfWorkProvider
 
+RUNNING = "policy.running"  # the running version, in a unit of work's memo
+
 
 @dataclass(frozen=True)
 class PolicyVersion:
@@ -88,10 +90,14 @@ class PolicyService:
         return version
 
     def current_in(self, uow: UnitOfWork) -> PolicyVersion:
-        """The running version, read inside the caller's transaction."""
+        """The running version, read inside the caller's transaction (once per transaction)."""
+        remembered: PolicyVersion | None = uow.memo.get(RUNNING)
+        if remembered is not None:
+            return remembered
         version = self._current(uow)
         if version is None:
             raise Conflict("no policy has been applied yet; run `radar policy apply FILE`")
+        uow.memo[RUNNING] = version
         return version
 
     def history(self) -> list[StoredPolicy]:

@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Table, func, insert, select, update
+from sqlalchemy import Table, bindparam, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from radar.domain.alerts import Alert, AlertStatus, Integration, Kind
@@ -18,6 +18,16 @@ KEYS: Table = IntegrationRow.__table__  # type: ignore[assignment]
 ALERTS: Table = AlertRow.__table__  # type: ignore[assignment]
 INCIDENTS: Table = IncidentRow.__table__  # type: ignore[assignment]
 _OPEN = ALERTS.c.status != AlertStatus.RESOLVED.value
+_SEEN_AGAIN = {
+    counted: update(ALERTS)
+    .where(ALERTS.c.integration_id == bindparam("i"), ALERTS.c.dedup_key == bindparam("k"), _OPEN)
+    .values(
+        last_seen=bindparam("at"),
+        summary=bindparam("said"),
+        **({"count": ALERTS.c.count + 1} if counted else {}),
+    )
+    for counted in (True, False)
+}
 
 
 def _integration(row: Mapping[Any, Any]) -> Integration:
@@ -168,11 +178,15 @@ class AlertRepository:
         row = self.session.execute(insert(ALERTS).values(**values).returning(*ALERTS.c))
         return _alert(row.mappings().one())
 
-    def seen_again(self, alert_id: int, now: datetime, *, count: bool, summary: str) -> None:
-        values: dict[str, Any] = {"last_seen": now, "summary": summary}
-        if count:
-            values["count"] = ALERTS.c.count + 1
-        self.session.execute(update(ALERTS).where(ALERTS.c.id == alert_id).values(**values))
+    def seen_again(
+        self, integration_id: int, dedup_key: str, now: datetime, *, count: bool, summary: str
+    ) -> bool:
+        """Note a repeat of the open alert with this key, in one statement (which also takes
+        its row lock); False when there is no open alert. The commonest write in a storm, so
+        its statement is built once, and runs on the connection rather than through the ORM."""
+        params = {"i": integration_id, "k": dedup_key, "at": now, "said": summary}
+        result = self.session.connection().execute(_SEEN_AGAIN[count], params)
+        return bool(result.rowcount)
 
     def set_status(self, alert_id: int, status: AlertStatus, now: datetime) -> None:
         values: dict[str, Any] = {"status": status.value, "last_seen": now}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import Any
 
 from sqlalchemy.orm import Session
 
@@ -31,6 +32,9 @@ class UnitOfWork:
         self.sessions = SessionRepository(session)
         self.alerts = AlertRepository(session)
         self.status = StatusRepository(session)
+        # What holds for the whole transaction once read (the running policy): services may
+        # remember it here instead of reading it again for each piece of a group commit.
+        self.memo: dict[str, Any] = {}
 
     def commit(self) -> None:
         self.session.commit()

@@ -9,6 +9,7 @@ PagerDuty pages Radar by changing one URL.
 from __future__ import annotations
 
 import time
+from asyncio import wrap_future
 from collections.abc import Sequence
 from typing import Annotated, Any
 
@@ -16,7 +17,7 @@ from fastapi import APIRouter, Path, Request
 from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 
-from radar.api.deps import ContainerDep
+from radar.api.deps import ContainerDep, container
 from radar.domain.alerts import Event, Kind
 from radar.domain.errors import Conflict, InvalidInput, NotFound
 from radar.integrations import alertmanager, pagerduty_events
@@ -45,11 +46,12 @@ def _pd_error(status: int, summary: str, message: str, errors: Sequence[str]) ->
 
 
 @router.post("/v2/enqueue", status_code=202)
-async def enqueue(request: Request, c: ContainerDep) -> JSONResponse:
+async def enqueue(request: Request) -> JSONResponse:
     """PagerDuty Events API v2: trigger, acknowledge or resolve an alert."""
+    c = await container(request)  # called, not declared: a storm's hot path skips dependencies
     try:
         key, event = pagerduty_events.parse(await _body(request))
-        (outcome,) = await run_in_threadpool(c.ingest.receive, key, Kind.PAGERDUTY, [event])
+        (outcome,) = await wrap_future(c.ingest.submit(key, Kind.PAGERDUTY, [event]))
     except InvalidInput as exc:
         errors = [f"{p.field}: {p.message}" if p.field else p.message for p in exc.problems]
         return _pd_error(400, "invalid event", "Event object is invalid", errors)
@@ -72,7 +74,7 @@ def _summary(outcomes: list[Outcome]) -> dict[str, Any]:
 
 async def _webhook(c: ContainerDep, key: str, kind: Kind, events: list[Event]) -> JSONResponse:
     try:
-        outcomes = await run_in_threadpool(c.ingest.receive, key, kind, events)
+        outcomes = await wrap_future(c.ingest.submit(key, kind, events))
     except RateLimited as exc:
         return JSONResponse({"status": "throttled", "message": exc.message}, status_code=429)
     return JSONResponse(_summary(outcomes), status_code=202)
