@@ -22,6 +22,7 @@ from radar.notify.twilio import SmsSender, VoiceSender
 from radar.notify.webhook import WebhookSender
 from radar.services.accounts import AccountService
 from radar.services.ack_links import AckLinkService
+from radar.services.audit import AuditService
 from radar.services.board import BoardService
 from radar.services.database import DatabaseService
 from radar.services.engine import EngineService
@@ -58,6 +59,7 @@ class Container:
     sessions: SessionService
     board: BoardService
     ingest: IngestService
+    audit: AuditService
     status: StatusService
     waker: Waker
     closers: list[Callable[[], None]] = field(default_factory=list)
@@ -91,7 +93,9 @@ def build(settings: Settings, *, clock: Clock | None = None) -> Container:
         database=DatabaseService(db),
         policies=policies,
         incidents=IncidentService(uow, clock, policies, waker.wake),
-        accounts=AccountService(uow, clock, remembered),
+        accounts=AccountService(
+            uow, clock, remembered, viewers_may_report=settings.viewers_may_report
+        ),
         health=HealthService(db, uow),
         triage=TriageService(policies),
         engine=EngineService(
@@ -110,9 +114,10 @@ def build(settings: Settings, *, clock: Clock | None = None) -> Container:
         notifications=NotificationService(policies, notifier, clock),
         ack_links=links,
         phone=PhoneService(uow, clock, policies, links, waker.wake),
-        sessions=SessionService(uow, clock),
+        sessions=SessionService(uow, clock, viewers_may_report=settings.viewers_may_report),
         board=BoardService(uow, clock, policies),
         ingest=ingest,
+        audit=AuditService(uow, clock),
         status=StatusService(uow, clock, policies),
         waker=waker,
         closers=closers,

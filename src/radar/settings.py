@@ -7,10 +7,12 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from urllib.parse import urlsplit
 
-from pydantic import Field, SecretStr, field_validator
+from pydantic import Field, SecretStr, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from radar.domain.access import UserRole
 from radar.domain.response import Channel, Target
 
 DEFAULT_DATABASE_URL = "sqlite:///./radar.db"
@@ -46,6 +48,24 @@ def apprise_names(value: SecretStr) -> dict[str, list[str]]:
             raise ValueError(f"{name}: give an Apprise URL (scheme://...) or a list of them")
         out[str(name)] = listed
     return out
+
+
+LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")
+
+
+def _issuer_url(value: str) -> str:
+    """An OpenID issuer: ``https://...``; plain ``http://`` only on this machine (tests)."""
+    url = value.strip()
+    parts = urlsplit(url)
+    if (
+        not url
+        or parts.scheme == "https"
+        or (parts.scheme == "http" and parts.hostname in LOOPBACK_HOSTS)
+    ):
+        return url
+    raise ValueError(
+        "must be an https:// URL (the provider's issuer, as in its discovery document)"
+    )
 
 
 class Settings(BaseSettings):
@@ -173,6 +193,50 @@ class Settings(BaseSettings):
     admin_username: str = Field(
         "admin", description="Name of the first admin account `radar user bootstrap-admin` creates."
     )
+    viewers_may_report: bool = Field(
+        True,
+        description="Whether viewers may report (declare) incidents, from the web UI or with a "
+        "token. Everything else they may only read.",
+    )
+    oidc_issuer: str = Field(
+        "",
+        description="Issuer URL of an OpenID Connect provider for single sign-on "
+        "(`https://login.example.com/realms/ops`); Radar reads "
+        "`ISSUER/.well-known/openid-configuration`. Empty: single sign-on is off.",
+    )
+    oidc_client_id: str = Field(
+        "", description="Radar's client id at the OpenID provider. Required with an issuer."
+    )
+    oidc_client_secret: SecretStr = Field(
+        SecretStr(""),
+        description="Radar's client secret at the OpenID provider. Required with an issuer.",
+    )
+    oidc_scopes: str = Field(
+        "openid profile email",
+        description="Scopes Radar asks the OpenID provider for, separated by spaces; `openid` is "
+        "always included. Some providers need `groups` here to put groups in the ID token.",
+    )
+    oidc_username_claim: str = Field(
+        "preferred_username",
+        description="ID-token claim that gives the Radar username. It must follow Radar's "
+        "username rule, and be one people cannot change for themselves.",
+    )
+    oidc_role_claim: str = Field(
+        "groups",
+        description="ID-token claim (a string or a list of strings) whose values "
+        "`RADAR_OIDC_ROLES` maps to roles.",
+    )
+    oidc_roles: dict[str, UserRole] = Field(
+        default_factory=dict,
+        description="Claim values to Radar roles, as JSON: "
+        '`{"sre": "responder", "radar-admins": "admin"}`. Applied at every sign-in; the '
+        "highest mapped role wins.",
+    )
+    oidc_default_role: str = Field(
+        "viewer",
+        description="Role of a person none of whose claim values is mapped. Empty: such a "
+        "person is refused.",
+    )
 
     @field_validator("database_url")
     @classmethod
@@ -207,6 +271,27 @@ class Settings(BaseSettings):
         Target.parse(value)  # the same forms and checks as in the policy
         return value
 
+    @field_validator("oidc_issuer")
+    @classmethod
+    def _oidc_issuer(cls, value: str) -> str:
+        return _issuer_url(value)
+
+    @field_validator("oidc_client_id", "oidc_client_secret")
+    @classmethod
+    def _oidc_client(cls, value: str | SecretStr, info: ValidationInfo) -> str | SecretStr:
+        text = value.get_secret_value() if isinstance(value, SecretStr) else value
+        if info.data.get("oidc_issuer") and not text.strip():
+            raise ValueError("required when RADAR_OIDC_ISSUER is set")
+        return value
+
+    @field_validator("oidc_default_role")
+    @classmethod
+    def _oidc_default_role(cls, value: str) -> str:
+        role = value.strip().lower()
+        if role and role not in {r.value for r in UserRole}:
+            raise ValueError("must be admin, responder, viewer, or empty (refuse)")
+        return role
+
     @field_validator("sqlite_synchronous")
     @classmethod
     def _synchronous(cls, value: str) -> str:
@@ -226,6 +311,10 @@ class Settings(BaseSettings):
     @property
     def effective_public_url(self) -> str:
         return (self.public_url or f"http://{self.host}:{self.port}").rstrip("/")
+
+    @property
+    def oidc_enabled(self) -> bool:
+        return bool(self.oidc_issuer)
 
     @property
     def is_sqlite(self) -> bool:

@@ -149,14 +149,18 @@ def test_expired_and_revoked_tokens_are_refused(
     assert "expired" in refused.json()["error"]["message"]
 
 
-def test_viewer_token_reads_but_cannot_write(container: Container, anonymous: httpx.Client) -> None:
+def test_viewer_token_reads_and_reports_but_cannot_respond(
+    container: Container, anonymous: httpx.Client
+) -> None:
     headers = {"Authorization": f"Bearer {token_for(container, 'vic', UserRole.VIEWER)}"}
     assert anonymous.get("/api/v1/incidents", headers=headers).status_code == 200
-    response = anonymous.post(
+    reported = anonymous.post(
         "/api/v1/incidents",
         headers=headers,
         json={"title": "x", "service": "checkout", "severity": "sev2"},
     )
+    assert reported.status_code == 201  # anyone can report (RADAR_VIEWERS_MAY_REPORT)
+    response = anonymous.post("/api/v1/incidents/INC-1/acknowledge", headers=headers)
     assert response.status_code == 403
     assert response.json()["error"]["code"] == "forbidden"
 

@@ -8,8 +8,9 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from radar.bootstrap import build
+from radar.bootstrap import Container, build
 from radar.cli.main import app
+from radar.domain.access import UserRole
 from radar.settings import Settings
 from tests.conftest import EXAMPLE_POLICY
 
@@ -236,3 +237,22 @@ def test_integration_keys_are_made_listed_and_revoked(fresh_db: Path) -> None:
     code, _, err = radar("integration", "create", "--service", "nope", "--kind", "grafana")
     assert code != 0
     assert "unknown service 'nope'" in err
+
+
+@pytest.mark.usefixtures("client_env")
+def test_admins_read_the_audit_log_from_the_cli(
+    container: Container, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    radar("incident", "declare", "--title", "x", "--service", "checkout", "--severity", "sev3")
+    assert radar("audit", "list")[0] == 1  # ana is a responder: refused, in one line
+    container.accounts.create_user("root", role=UserRole.ADMIN, display_name="Root")
+    monkeypatch.setenv("RADAR_TOKEN", container.accounts.create_token("root", name="cli").secret)
+    code, out, _ = radar("audit", "list", "--json")
+    assert code == 0
+    entries = json.loads(out)["items"]
+    assert [(e["actor"], e["method"], e["path"]) for e in entries] == [
+        ("ana", "POST", "/api/v1/incidents")
+    ]
+    code, out, _ = radar("audit", "list", "--actor", "ana")
+    assert code == 0
+    assert "POST /api/v1/incidents" in out

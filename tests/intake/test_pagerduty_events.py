@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import timedelta
 from typing import Any
 
@@ -168,6 +169,14 @@ def test_bad_events_are_refused_with_every_reason(api: httpx.Client, container: 
     assert deep.status_code == 400
     huge = api.post("/v2/enqueue", content=b"x" * (600 * 1024))
     assert huge.status_code == 400
+
+    def ten_megabytes_without_a_length() -> Iterator[bytes]:
+        for _ in range(160):
+            yield b"x" * 65536
+
+    chunked = api.post("/v2/enqueue", content=ten_megabytes_without_a_length())
+    assert chunked.status_code == 400
+    assert "over 524,288 bytes" in chunked.json()["errors"][0]
     assert _alerts(container) == []
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 import threading
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import timedelta
 
 import pytest
@@ -73,8 +74,10 @@ def test_viewers_read_but_do_not_change(
     assert container.incidents.get(viewer, "INC-1").incident.title == "Checkout down"
     with pytest.raises(Forbidden):
         container.incidents.acknowledge(viewer, "INC-1")
-    with pytest.raises(Forbidden):
-        container.incidents.declare(viewer, SEV2)
+    assert container.incidents.declare(viewer, SEV2).reference == "INC-2"  # anyone may report
+    closed = replace(viewer, viewers_may_report=False)  # RADAR_VIEWERS_MAY_REPORT=false
+    with pytest.raises(Forbidden, match="RADAR_VIEWERS_MAY_REPORT"):
+        container.incidents.declare(closed, SEV2)
 
 
 def test_unknown_incident_is_not_found(container: Container, responder: Principal) -> None:

@@ -3,7 +3,9 @@
 A reporter walks the guide and declares; the incident is acknowledged; an update posted in one
 browser appears in another without a reload; the incident is resolved; the public status page
 shows only what was published. axe-core checks every page for serious or critical accessibility
-problems. Screenshots go to ``test-artifacts/screenshots/``.
+problems. Every page runs under Radar's Content-Security-Policy, and a test fails on any console
+message about a violation of it, or any uncaught script error. Screenshots go to
+``test-artifacts/screenshots/``.
 
 CI installs Chromium (`.ci/run`) and sets ``RADAR_REQUIRE_BROWSER=1``, so a missing browser fails
 there; on a developer's machine without Chromium these tests are skipped with that reason.
@@ -17,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, ConsoleMessage, Page, Route, expect, sync_playwright
 
 from radar.bootstrap import Container
 from radar.domain.access import UserRole
@@ -29,6 +31,9 @@ CHROMIUM = Path("/usr/bin/chromium")
 AXE = Path(__file__).parents[1] / "support" / "vendor" / "axe-core-4.14.1.min.js"
 SHOTS = Path(__file__).parents[2] / "test-artifacts" / "screenshots"
 WAIT = 15_000  # ms: a live update travels by server-sent events, looked for once a second
+# axe-core is added to a page as a script from the page's own origin (the CSP allows no other),
+# answered by the test, not by Radar.
+AXE_PATH = "/__test__/axe-core.js"
 
 if not CHROMIUM.exists():
     if os.environ.get("RADAR_REQUIRE_BROWSER"):
@@ -56,6 +61,38 @@ def site(container: Container) -> Iterator[str]:
         yield url
 
 
+class Console:
+    """What the watched pages said that a test must fail on: Content-Security-Policy
+    violations (Chromium reports each on the console) and uncaught script errors."""
+
+    def __init__(self) -> None:
+        self.problems: list[str] = []
+
+    def watch(self, page: Page) -> Page:
+        page.on("console", lambda message: self._said(page, message))
+        page.on("pageerror", lambda error: self.problems.append(f"{page.url}: uncaught {error}"))
+        page.route(f"**{AXE_PATH}", _serve_axe)
+        return page
+
+    def _said(self, page: Page, message: ConsoleMessage) -> None:
+        if "Content Security Policy" in message.text:
+            self.problems.append(f"{page.url}: {message.text}")
+
+    def clean(self) -> None:
+        assert self.problems == [], self.problems
+
+
+def _serve_axe(route: Route) -> None:
+    route.fulfill(path=AXE, content_type="text/javascript")
+
+
+@pytest.fixture
+def console() -> Iterator[Console]:
+    watched = Console()
+    yield watched
+    watched.clean()
+
+
 @pytest.fixture(autouse=True)
 def pages_close(browser: Browser) -> Iterator[None]:
     """Each test's pages close with it, and with them their live streams to the server."""
@@ -64,8 +101,12 @@ def pages_close(browser: Browser) -> Iterator[None]:
         context.close()
 
 
-def signed_in(browser: Browser, site: str, username: str) -> Page:
-    page = browser.new_context(base_url=site).new_page()
+def opened(browser: Browser, site: str, console: Console) -> Page:
+    return console.watch(browser.new_context(base_url=site).new_page())
+
+
+def signed_in(browser: Browser, site: str, username: str, console: Console) -> Page:
+    page = opened(browser, site, console)
     page.goto("/signin")
     page.get_by_label("Username").fill(username)
     page.get_by_label("Password").fill(PASSWORD)
@@ -78,7 +119,7 @@ def accessible(page: Page, name: str) -> None:
     """No serious or critical axe-core violations; and a screenshot for the record."""
     SHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
-    page.add_script_tag(path=str(AXE))
+    page.add_script_tag(url=AXE_PATH)
     result: dict[str, Any] = page.evaluate("async () => await axe.run(document)")
     bad = [
         f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']][:3]}"
@@ -88,8 +129,10 @@ def accessible(page: Page, name: str) -> None:
     assert bad == [], f"{name}: {bad}"
 
 
-def test_report_acknowledge_update_live_and_resolve(browser: Browser, site: str) -> None:
-    maria = signed_in(browser, site, "maria")
+def test_report_acknowledge_update_live_and_resolve(
+    browser: Browser, site: str, console: Console
+) -> None:
+    maria = signed_in(browser, site, "maria", console)
     accessible(maria, "dashboard-empty")
 
     # Report through the guide.
@@ -114,7 +157,7 @@ def test_report_acknowledge_update_live_and_resolve(browser: Browser, site: str)
     expect(maria.locator("#acknowledged")).to_contain_text("by María Soto (web)")
 
     # Joan watches the same incident; María's update reaches him without a reload.
-    joan = signed_in(browser, site, "joan")
+    joan = signed_in(browser, site, "joan", console)
     joan.goto("/incidents/INC-1")
     expect(joan.locator("#timeline")).to_be_visible()
     maria.get_by_label("Update", exact=True).fill("We are still investigating.")
@@ -137,8 +180,48 @@ def test_report_acknowledge_update_live_and_resolve(browser: Browser, site: str)
     accessible(maria, "incident-resolved")
 
     # The public status page shows what was published, and nothing internal.
-    visitor = browser.new_context(base_url=site).new_page()
+    visitor = opened(browser, site, console)
     visitor.goto("/status")
     expect(visitor.get_by_text("We are still investigating.")).to_be_visible()
     assert "payment client" not in visitor.content()
     accessible(visitor, "status")
+    console.clean()
+
+
+def test_the_api_reference_renders_under_the_csp(
+    browser: Browser, site: str, console: Console
+) -> None:
+    page = opened(browser, site, console)
+    page.goto("/api/docs")
+    expect(page.get_by_role("heading", name="Radar")).to_be_visible(timeout=WAIT)
+    listing = page.locator("#operations-incidents-list_incidents_api_v1_incidents_get")
+    listing.get_by_role("button").first.click()  # opened: parameters, responses, schemas
+    expect(listing.get_by_text("Parameters")).to_be_visible()
+    expect(listing.get_by_text("body_too_large")).to_be_visible()  # the documented errors
+    listing.get_by_role("button", name="Try it out").click()
+    listing.get_by_role("button", name="Execute").click()  # a fetch: connect-src 'self'
+    answered = listing.locator(".live-responses-table tbody .response-col_status")
+    expect(answered).to_have_text("401")  # no token given: refused, but it went and came back
+    page.screenshot(path=str(SHOTS / "api-docs.png"))
+    console.clean()
+
+
+def test_the_console_watch_sees_a_csp_violation(browser: Browser, site: str) -> None:
+    """The watch above can fail: a page on Radar's origin, under Radar's own policy, with an
+    inline script and an inline style, is refused both, and each refusal is seen."""
+    policy = browser.new_context().request.get(f"{site}/signin").headers
+    probe = Console()
+    page = opened(browser, site, probe)
+    page.route(
+        "**/__test__/inline",
+        lambda route: route.fulfill(
+            content_type="text/html",
+            headers={"Content-Security-Policy": policy["content-security-policy"]},
+            body='<!doctype html><title>probe</title><p style="color: red">x</p>'
+            '<script>document.title = "ran"</script>',
+        ),
+    )
+    page.goto("/__test__/inline")
+    expect(page).to_have_title("probe")
+    assert any("inline script" in p for p in probe.problems), probe.problems
+    assert any("inline style" in p for p in probe.problems), probe.problems

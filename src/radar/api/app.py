@@ -4,13 +4,20 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import Any
 
 from anyio import to_thread
-from fastapi import FastAPI
+from fastapi import APIRouter, FastAPI
+from fastapi.routing import APIRoute
 
 import radar
 from radar.api import errors
-from radar.api.routes import ack, health, incidents, intake, policy, triage, twilio
+from radar.api.audit import AuditMiddleware
+from radar.api.headers import SecurityHeaders
+from radar.api.limits import MAX_BODY, DeclaredBodyLimit
+from radar.api.ratelimit import RateLimits
+from radar.api.routes import ack, audit, health, incidents, intake, policy, triage, twilio
+from radar.api.schemas.errors import ERROR_RESPONSES
 from radar.bootstrap import Container
 
 # Routes are matched in this order: alert intake, the busiest in a storm, first.
@@ -22,6 +29,7 @@ ALL_ROUTERS = (
     triage.router,
     ack.router,
     twilio.router,
+    audit.router,
 )
 
 
@@ -38,11 +46,42 @@ def create_app(container: Container) -> FastAPI:
         version=radar.__version__,
         description="Incident management: declare, respond, communicate, learn.",
         openapi_url="/api/openapi.json",
-        docs_url="/api/docs",
+        docs_url=None,  # the web UI serves /api/docs from vendored files, under the CSP
         redoc_url=None,
     )
     app.state.container = container
     errors.install(app)
+    # Alert intake refuses big bodies itself, in its senders' terms; everything else at 1 MiB.
+    app.state.max_body_size = MAX_BODY
     for router in ALL_ROUTERS:
-        app.include_router(router)
+        app.include_router(
+            router,
+            max_body_size=None if router is intake.router else MAX_BODY,
+            responses=_errors_documented(router),
+        )
+    app.add_middleware(AuditMiddleware)
+    _harden(app, container)
     return app
+
+
+def _errors_documented(router: APIRouter) -> dict[int | str, dict[str, Any]] | None:
+    """What the OpenAPI document says a router answers when it refuses, in the one error shape:
+    everything under /api/v1; elsewhere only the 422 for a bad path parameter (FastAPI would
+    otherwise describe its own validation error body, which Radar never sends)."""
+    if router.prefix.startswith("/api/v1"):
+        return ERROR_RESPONSES
+    if any("{" in route.path for route in router.routes if isinstance(route, APIRoute)):
+        return {422: ERROR_RESPONSES[422]}
+    return None
+
+
+def _harden(app: FastAPI, container: Container) -> None:
+    """The edges every request passes, outermost last: body limits, rate limits, headers."""
+    intake_paths = tuple(
+        route.path.split("{", 1)[0] for route in intake.router.routes if isinstance(route, APIRoute)
+    )
+    app.add_middleware(DeclaredBodyLimit, limit=MAX_BODY, exempt=intake_paths)
+    start = container.clock.now()  # seconds are counted from here: small floats stay exact
+    app.add_middleware(RateLimits, seconds=lambda: (container.clock.now() - start).total_seconds())
+    https = container.settings.effective_public_url.startswith("https://")
+    app.add_middleware(SecurityHeaders, https=https)

@@ -33,10 +33,11 @@ async def principal(
     if credentials is None or credentials.scheme.lower() != "bearer":
         raise Unauthenticated("send an API token as `Authorization: Bearer <token>`")
     accounts = (await container(request)).accounts
-    cached = accounts.authenticate_cached(credentials.credentials)
-    if cached is not None:
-        return cached
-    return await run_in_threadpool(accounts.authenticate, credentials.credentials)
+    found = accounts.authenticate_cached(credentials.credentials)
+    if found is None:
+        found = await run_in_threadpool(accounts.authenticate, credentials.credentials)
+    request.state.principal = found  # for the audit log (api/audit.py)
+    return found
 
 
 async def via(x_radar_via: Annotated[str | None, Header(include_in_schema=False)] = None) -> Via:

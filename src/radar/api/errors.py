@@ -16,7 +16,10 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
+from starlette.middleware.body_limit import MAX_BODY_SIZE_SCOPE_KEY
+from starlette.types import Receive, Scope, Send
 
+from radar.api.headers import SECRET_PATHS, security_headers
 from radar.domain.errors import (
     Conflict,
     Expired,
@@ -130,19 +133,49 @@ def _message(err: dict[str, Any]) -> str:
     return str(err.get("msg", "invalid value"))
 
 
-async def _http_error(_: Request, exc: Exception) -> JSONResponse:
+HTTP_CODES = {
+    401: "unauthenticated",
+    404: "not_found",
+    405: "method_not_allowed",
+    413: "body_too_large",
+    429: "rate_limited",
+}
+
+
+async def _http_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, HTTPException)
-    codes = {404: "not_found", 405: "method_not_allowed", 401: "unauthenticated"}
-    code = codes.get(exc.status_code, "http_error")
-    return JSONResponse(
-        error_body(code, str(exc.detail)), status_code=exc.status_code, headers=exc.headers
+    code = HTTP_CODES.get(exc.status_code, "http_error")
+    if exc.status_code == 413:
+        # The body limit in force is where Starlette's limiter (and ours, in limits.py) put it.
+        limit = request.scope.get(MAX_BODY_SIZE_SCOPE_KEY)
+        message = "the request body is too large"
+        if isinstance(limit, int):
+            message += f": send at most {limit:,} bytes"
+        body = error_body(code, message, "body")
+    else:
+        body = error_body(code, str(exc.detail))
+    return JSONResponse(body, status_code=exc.status_code, headers=exc.headers)
+
+
+async def respond(exc: HTTPException, scope: Scope, receive: Receive, send: Send) -> None:
+    """Answer ``exc`` from a middleware, outside the routes, as the application's own handlers
+    would: the JSON shape on the API, an HTML page where the web UI installed one."""
+    handlers = scope["app"].exception_handlers
+    handler = handlers.get(exc.status_code) or next(
+        handlers[cls] for cls in type(exc).__mro__ if cls in handlers
     )
+    response = await handler(Request(scope, receive), exc)
+    await response(scope, receive, send)
 
 
 async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
     log.exception("unexpected error on %s %s", request.method, request.url.path, exc_info=exc)
     body = error_body("internal_error", "Radar hit an unexpected error; it has been logged")
-    return JSONResponse(body, status_code=500)
+    # Sent by the outermost middleware, past SecurityHeaders: the same headers, added here.
+    https = request.app.state.container.settings.effective_public_url.startswith("https://")
+    secret_path = request.url.path.startswith(SECRET_PATHS)
+    headers = dict(security_headers(https=https, secret_path=secret_path))
+    return JSONResponse(body, status_code=500, headers=headers)
 
 
 def install(app: FastAPI) -> None:

@@ -183,6 +183,24 @@ def ack(incident: Ref, as_json: Json = False) -> None:
     _call("POST", f"/api/v1/incidents/{incident}/acknowledge", as_json)
 
 
+@app.command("add-participant")
+def add_participant(
+    incident: Ref,
+    username: Annotated[str, typer.Argument(help="An account, or a person of the policy.")],
+    as_json: Json = False,
+) -> None:
+    """Let someone see and follow the incident (what opens a restricted incident to them)."""
+    with client() as api:
+        found = api.call(
+            "POST", f"/api/v1/incidents/{incident}/participants", json={"username": username}
+        )
+    if as_json:
+        print(json.dumps(found, indent=2))
+        return
+    taking_part = ", ".join(f"{p['username']} ({p['why']})" for p in found["participants"])
+    out.print(f"{incident} participants: {taking_part}", markup=False)
+
+
 @app.command()
 def update(
     incident: Ref,

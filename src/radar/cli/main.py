@@ -8,7 +8,19 @@ from typing import Any
 import typer
 from typer.core import TyperGroup
 
-from radar.cli import db, incident, integration, notify, policy, serve, token, triage, user, worker
+from radar.cli import (
+    audit,
+    db,
+    incident,
+    integration,
+    notify,
+    policy,
+    serve,
+    token,
+    triage,
+    user,
+    worker,
+)
 from radar.cli.client import ApiError
 from radar.cli.context import EXIT_REFUSED, EXIT_USAGE, fail
 from radar.domain.errors import InvalidInput, RadarError
@@ -70,6 +82,7 @@ app.add_typer(user.app, name="user")
 app.add_typer(incident.app, name="incident")
 app.add_typer(notify.app, name="notify")
 app.add_typer(integration.app, name="integration")
+app.add_typer(audit.app, name="audit")
 
 
 def main() -> None:

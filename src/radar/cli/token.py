@@ -9,6 +9,7 @@ from rich.table import Table
 
 from radar.cli.context import container, out
 from radar.domain import duration
+from radar.domain.access import Permission
 
 app = typer.Typer(help="API tokens.", no_args_is_help=True)
 
@@ -22,14 +23,27 @@ def create(
     expires_in: Annotated[
         str | None, typer.Option(help="Lifetime such as 30d or 12h; default never.")
     ] = None,
+    scope: Annotated[
+        list[str] | None,
+        typer.Option(
+            help="Only this permission: read, report, respond or admin. Repeat it, or give "
+            "several as read,respond. Default: everything the user's role grants."
+        ),
+    ] = None,
 ) -> None:
     """Make an API token and print it once."""
     lifetime = duration.parse(expires_in, field="--expires-in") if expires_in else None
+    scopes = ",".join(scope) if scope else None
     with container() as c:
         owner = user or c.settings.admin_username
-        made = c.accounts.create_token(owner, name=name, expires_in=lifetime)
+        made = c.accounts.create_token(owner, name=name, expires_in=lifetime, scopes=scopes)
     expiry = made.token.expires_at.isoformat() if made.token.expires_at else "never"
-    out.print(f"token {made.token.name!r} for {owner} (expires {expiry}); it is shown only once:")
+    allowed = "scopes: " + _scopes(made.token.scopes, "all the role grants")
+    out.print(
+        f"token {made.token.name!r} for {owner} ({allowed}; expires {expiry}); "
+        "it is shown only once:",
+        markup=False,
+    )
     print(made.secret)
 
 
@@ -37,15 +51,24 @@ def create(
 def list_(
     user: Annotated[str | None, typer.Option(help="Only this user's tokens.")] = None,
 ) -> None:
-    """List tokens: id, owner, name, prefix, dates. Secrets are never shown again."""
+    """List tokens: id, owner, name, prefix, scopes, dates. Secrets are never shown again."""
     with container() as c:
-        found = c.accounts.tokens(user)
-    table = Table("Id", "User", "Name", "Prefix", "Created", "Expires", "Last used", "Revoked")
+        found = c.accounts.tokens_with_owners(user)
+    table = Table(
+        "Id", "User", "Name", "Prefix", "Scopes", "Created", "Expires", "Last used", "Revoked"
+    )
     for token, owner in found:
         dates = (token.created_at, token.expires_at, token.last_used_at, token.revoked_at)
         shown = [d.strftime("%Y-%m-%d %H:%M") if d else "" for d in dates]
-        table.add_row(str(token.id), owner, token.name, token.prefix + "...", *shown)
+        allowed = _scopes(token.scopes, f"all of {owner.role.value}")
+        table.add_row(
+            str(token.id), owner.username, token.name, token.prefix + "...", allowed, *shown
+        )
     out.print(table)
+
+
+def _scopes(scopes: frozenset[Permission] | None, otherwise: str) -> str:
+    return ", ".join(sorted(p.value for p in scopes)) if scopes else otherwise
 
 
 @app.command()

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import json
 from typing import Annotated
 
 import typer
+from rich.table import Table
+from rich.text import Text
 
 from radar.cli.context import EXIT_USAGE, container, fail, out
 from radar.domain.access import UserRole
 
 app = typer.Typer(help="User accounts.", no_args_is_help=True)
-MIN_PASSWORD = 10
+MIN_PASSWORD = 10  # services.accounts.MIN_PASSWORD, not imported: client commands stay light
 
 
 @app.command("bootstrap-admin")
@@ -46,13 +49,92 @@ def create(
     ] = False,
 ) -> None:
     """Create an account; with --password it can sign in to the web UI."""
-    secret = None
-    if password:
-        secret = typer.prompt("Password", hide_input=True, confirmation_prompt=True)
-        if len(secret) < MIN_PASSWORD:
-            raise fail(f"--password: use at least {MIN_PASSWORD} characters", EXIT_USAGE)
+    secret = _ask_password("Password") if password else None
     with container() as c:
         user = c.accounts.create_user(
             username, role=role, display_name=display_name, password=secret
         )
     out.print(f"user {user.username} created with role {user.role.value}")
+
+
+@app.command("list")
+def list_(
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")] = False,
+) -> None:
+    """List accounts: username, name, role, whether disabled, when created."""
+    with container() as c:
+        accounts = c.accounts.users()
+    if as_json:
+        rows = [
+            {
+                "username": a.user.username,
+                "display_name": a.user.display_name,
+                "role": a.user.role.value,
+                "disabled": a.user.disabled,
+                "created_at": a.created_at.isoformat(),
+            }
+            for a in accounts
+        ]
+        print(json.dumps(rows, indent=2))
+        return
+    table = Table("Username", "Name", "Role", "Disabled", "Created")
+    for a in accounts:
+        created = a.created_at.strftime("%Y-%m-%d %H:%M")
+        disabled = "disabled" if a.user.disabled else ""
+        name = Text(a.user.display_name)  # typed by people: not Rich markup
+        table.add_row(a.user.username, name, a.user.role.value, disabled, created)
+    out.print(table)
+
+
+@app.command()
+def disable(username: Annotated[str, typer.Argument(help="The account to disable.")]) -> None:
+    """Disable an account: its web sessions end and its API tokens stop working at once."""
+    with container() as c:
+        user = c.accounts.disable_user(username)
+    out.print(f"user {user.username} disabled; their sessions ended and their tokens stop working")
+
+
+@app.command()
+def enable(username: Annotated[str, typer.Argument(help="The account to enable.")]) -> None:
+    """Enable a disabled account again (its tokens that have not expired work again)."""
+    with container() as c:
+        user = c.accounts.enable_user(username)
+    out.print(f"user {user.username} enabled")
+
+
+@app.command("set-role")
+def set_role(
+    username: Annotated[str, typer.Argument(help="The account.")],
+    role: Annotated[UserRole, typer.Argument(help="admin, responder or viewer.")],
+) -> None:
+    """Change an account's role; it applies from the account's next request."""
+    with container() as c:
+        user = c.accounts.set_role(username, role)
+    out.print(f"user {user.username} now has role {user.role.value}")
+
+
+@app.command("reset-password")
+def reset_password(
+    username: Annotated[str, typer.Argument(help="The account.")],
+    generate: Annotated[
+        bool, typer.Option("--generate", help="Make a random password and print it once.")
+    ] = False,
+) -> None:
+    """Set a new password for the web UI (asked twice, not shown); the account's web sessions
+    end. With --generate, a random one is printed once instead."""
+    with container() as c:
+        c.accounts.user(username)  # an unknown name fails before any typing
+        secret = None if generate else _ask_password("New password")
+        chosen = c.accounts.reset_password(username, secret)
+    if generate:
+        out.print(f"password of {username} reset; it is shown only once:", markup=False)
+        print(chosen)
+    else:
+        out.print(f"password of {username} reset; their web sessions ended", markup=False)
+
+
+def _ask_password(prompt: str) -> str:
+    secret: str = typer.prompt(prompt, hide_input=True, confirmation_prompt=True)
+    if len(secret) < MIN_PASSWORD:
+        raise fail(f"a password needs at least {MIN_PASSWORD} characters", EXIT_USAGE)
+    return secret

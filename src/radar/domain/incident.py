@@ -59,6 +59,7 @@ class Actor:
     name: str
     via: Via = Via.API
     user_id: int | None = None
+    username: str | None = None  # the account, when a person acted through one
 
 
 @dataclass(frozen=True)

@@ -21,6 +21,9 @@ class IncidentFilter:
     open: bool | None = None
     text: str | None = None
     drill: bool | None = None
+    # Restricted incidents are kept only when this username takes part; None keeps them all
+    # (an admin's view). Set by the services from the principal, never by the caller.
+    visible_to: str | None = None
 
 
 @dataclass(frozen=True)

@@ -88,8 +88,12 @@ class AckLinkService:
 
     def _notification_id(self, token: str) -> int:
         payload, _, signature = token.partition(".")
-        expected = _b64(hmac.new(self._secret(), payload.encode(), hashlib.sha256).digest())
-        if not signature or not hmac.compare_digest(signature, expected):
+        raw = payload.encode("utf-8", "surrogateescape")
+        expected = _b64(hmac.new(self._secret(), raw, hashlib.sha256).digest())
+        # Compared as bytes: a link mangled into non-ASCII text is invalid, not an error.
+        if not signature or not hmac.compare_digest(
+            signature.encode("utf-8", "surrogateescape"), expected.encode()
+        ):
             raise NotFound("this acknowledge link is not valid", field="link")
         data = json.loads(_unb64(payload))
         if self._clock.now().timestamp() > data["e"]:

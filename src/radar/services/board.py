@@ -7,9 +7,10 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from radar.clock import Clock
-from radar.domain.access import Principal
+from radar.domain.access import Permission, Principal
 from radar.domain.incident import Incident
 from radar.domain.listing import IncidentFilter, Page
+from radar.services.access import require, seen_by, visible
 from radar.services.incidents import incident_id
 from radar.services.policies import PolicyService
 from radar.store.uow import UnitOfWorkProvider
@@ -47,8 +48,12 @@ class BoardService:
         self._policies = policies
 
     def board(self, principal: Principal, flt: IncidentFilter = IncidentFilter()) -> Board:
-        wanted = IncidentFilter(
-            severities=flt.severities, services=flt.services, text=flt.text, open=True
+        require(principal, Permission.READ)
+        wanted = seen_by(
+            principal,
+            IncidentFilter(
+                severities=flt.severities, services=flt.services, text=flt.text, open=True
+            ),
         )
         with self._uow() as uow:
             version = uow.incidents.last_entry()
@@ -68,6 +73,9 @@ class BoardService:
 
     def version(self, principal: Principal, reference: str | None = None) -> int:
         """Grows with every change (to one incident, or to any): live pages poll this."""
+        require(principal, Permission.READ)
         number = incident_id(reference) if reference else None
         with self._uow() as uow:
+            if number is not None:
+                visible(uow, principal, uow.incidents.get(number))
             return uow.incidents.last_entry(number)

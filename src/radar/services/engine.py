@@ -13,23 +13,24 @@ from __future__ import annotations
 import logging
 import random
 import threading
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Protocol
 
 from radar.clock import Clock
 from radar.domain import firing, notification, plan
-from radar.domain.access import Principal
+from radar.domain.access import Permission, Principal
 from radar.domain.escalation import Timer, TimerKind
 from radar.domain.events import TimelineEntry
 from radar.domain.firing import Outgoing
 from radar.domain.incident import Incident
 from radar.domain.notification import Attempt, Delivered, Kind, Notification, retry_at
 from radar.domain.policy import Policy
-from radar.domain.response import Channel, Target
+from radar.domain.response import OWN_CHANNEL, Channel, Target
 from radar.notify.base import DeliveryError, Notifier
 from radar.services import response
+from radar.services.access import require, visible
 from radar.services.ack_links import AckLinkService
 from radar.services.incidents import incident_id
 from radar.services.policies import PolicyService
@@ -130,6 +131,7 @@ class EngineService:
             return None
         keyed = [(_key(incident.id, timer, o), o) for o in result.outgoing]
         uow.outbox.add(incident.id, timer.id, keyed, now)
+        uow.participants.add(incident.id, _people(result.outgoing), "paged", now)
         uow.timers.add(incident.id, result.then, timer.generation, now)
         uow.timers.finish(timer.id, now, result.note + firing.late_note(timer, now))
         if result.change is None:
@@ -300,14 +302,29 @@ class EngineService:
         store_db.listen(self._uow.db, stop, on_wake, channel=WAKE_CHANNEL)
 
     def plan(self, principal: Principal, reference: str) -> PlanView:
+        require(principal, Permission.READ)
         number = incident_id(reference)
         with self._uow() as uow:
-            incident = uow.incidents.get(number)
+            incident = visible(uow, principal, uow.incidents.get(number))
             timers = uow.timers.pending(number)
             sent = uow.outbox.of_incident(number)
             attempts = uow.outbox.attempts_of([n.id for n in sent])
             policy = self._policies.current_in(uow).policy
         return PlanView(incident, plan.items(policy, incident, timers), sent, attempts)
+
+
+def _people(outgoing: Sequence[Outgoing]) -> list[str]:
+    """The people (policy ids, which are also their usernames) that messages go to; channels,
+    addresses and webhooks are not people."""
+    found = []
+    for o in outgoing:
+        try:
+            kind = Target.parse(o.target).kind
+        except ValueError:
+            continue
+        if kind not in OWN_CHANNEL:
+            found.append(o.address)
+    return found
 
 
 def _key(incident: int, timer: Timer, o: Outgoing) -> str:

@@ -4,12 +4,12 @@ timeline entries and the timers the response needs are written together or not a
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from radar.clock import Clock
 from radar.domain import incident as inc
-from radar.domain.access import Principal
+from radar.domain.access import Permission, Principal
 from radar.domain.errors import InvalidInput, NotFound
 from radar.domain.events import TimelineEntry
 from radar.domain.incident import Actor, Incident, Via, Visibility
@@ -18,7 +18,7 @@ from radar.domain.listing import IncidentFilter, encode_cursor, page
 from radar.domain.policy import Policy
 from radar.domain.roles import Role
 from radar.services import response
-from radar.services.access import actor, require_write
+from radar.services.access import actor, require, seen_by, visible
 from radar.services.policies import PolicyService, PolicyVersion
 from radar.services.triage import suggest
 from radar.store.uow import UnitOfWork, UnitOfWorkProvider
@@ -31,6 +31,7 @@ Decision = Callable[[Policy, Incident, Actor, datetime], inc.Change]
 class IncidentDetail:
     incident: Incident
     timeline: list[TimelineEntry]
+    participants: list[tuple[str, str]] = field(default_factory=list)  # (username, why)
 
 
 @dataclass(frozen=True)
@@ -89,6 +90,9 @@ def declare_in(
     True when timers were scheduled (the engine should be woken after the commit)."""
     incident, events = decided(running, data, who, now, suggested)
     stored = uow.incidents.add(incident, [e.entry() for e in events])
+    assert stored.id is not None
+    if who.username:
+        uow.participants.add(stored.id, [who.username], "reporter", now)
     return stored, response.follow(uow, running.policy, stored, events, now)
 
 
@@ -114,7 +118,7 @@ class IncidentService:
         self._wake = wake
 
     def declare(self, principal: Principal, data: Declaration, via: Via = Via.API) -> Incident:
-        require_write(principal)
+        require(principal, Permission.REPORT)
         who = actor(principal, via)
         with self._uow(write=True) as uow:
             running = self._policies.current_in(uow)
@@ -137,7 +141,7 @@ class IncidentService:
         """Record a report that the reporter (and the guide) found is not an incident: declared
         and declined in one transaction, so no response ever starts for it. It stays on record,
         searchable, with its reason and ticket."""
-        require_write(principal)
+        require(principal, Permission.REPORT)
         who = actor(principal, via)
         with self._uow(write=True) as uow:
             running = self._policies.current_in(uow)
@@ -169,10 +173,49 @@ class IncidentService:
         return outcome.severity or inc.NOT_AN_INCIDENT
 
     def get(self, principal: Principal, reference: str) -> IncidentDetail:
+        require(principal, Permission.READ)
         number = incident_id(reference)
         with self._uow() as uow:
-            incident = uow.incidents.get(number)
-            return IncidentDetail(incident, uow.incidents.timeline(number))
+            incident = visible(uow, principal, uow.incidents.get(number))
+            return IncidentDetail(
+                incident, uow.incidents.timeline(number), uow.participants.of(number)
+            )
+
+    def add_participant(
+        self, principal: Principal, reference: str, username: str, via: Via = Via.API
+    ) -> list[tuple[str, str]]:
+        """Let ``username`` (an account, or a person of the policy) see and follow this
+        incident; said on its timeline. Their list of participants after."""
+        number = incident_id(reference)
+        name = username.strip().lower()
+        with self._uow(write=True) as uow:
+            current = visible(uow, principal, uow.incidents.get(number, for_update=True))
+            require(principal, Permission.RESPOND)
+            policy = self._policies.current_in(uow).policy
+            known = {u.username for u in uow.accounts.users()} | {p.id for p in policy.people}
+            if name not in known:
+                raise InvalidInput(
+                    f"no account or person of the policy is called {username!r}", field="username"
+                )
+            now = self._clock.now()
+            if not uow.participants.takes_part(number, name):
+                uow.participants.add(number, [name], "added", now)
+                who = actor(principal, via)
+                uow.incidents.append(
+                    number,
+                    [
+                        TimelineEntry(
+                            at=now,
+                            kind="participant_added",
+                            actor=who.name,
+                            via=who.via.value,
+                            message=f"{name} was added to the incident's participants",
+                        )
+                    ],
+                )
+            uow.commit()
+            assert current.id is not None
+            return uow.participants.of(number)
 
     def list(
         self,
@@ -182,9 +225,10 @@ class IncidentService:
         limit: int | None = None,
         cursor: str | None = None,
     ) -> IncidentPage:
+        require(principal, Permission.READ)
         want = page(limit, cursor)
         with self._uow() as uow:
-            found = uow.incidents.search(flt, want)
+            found = uow.incidents.search(seen_by(principal, flt), want)
         items = found[: want.limit]
         more = len(found) > want.limit and items[-1].id is not None
         return IncidentPage(items, encode_cursor(items[-1].id) if more and items[-1].id else None)
@@ -233,7 +277,12 @@ class IncidentService:
         def decide(_: Policy, i: Incident, a: Actor, now: datetime) -> inc.Change:
             return inc.assign_role(i, a, now, role=role, assignee=assignee)
 
-        return self._change(principal, reference, via, decide)
+        def takes_part(uow: UnitOfWork, policy: Policy, changed: Incident, now: datetime) -> None:
+            if assignee and changed.id is not None:
+                named = _people_named(uow, policy, assignee)
+                uow.participants.add(changed.id, named, "role", now)
+
+        return self._change(principal, reference, via, decide, takes_part)
 
     def resolve(
         self,
@@ -280,6 +329,7 @@ class IncidentService:
         reference: str,
         via: Via,
         decide: Decision,
+        then: Callable[[UnitOfWork, Policy, Incident, datetime], None] | None = None,
     ) -> Incident:
         """Lock the incident, apply one decision, store the result and its timeline together.
 
@@ -287,17 +337,33 @@ class IncidentService:
         same incident at once are applied one after the other, each to the other's result.
         The response follows in the same transaction (``services.response.follow``).
         """
-        require_write(principal)
         number = incident_id(reference)
         with self._uow(write=True) as uow:
-            current = uow.incidents.get(number, for_update=True)
+            # Seen first: to whoever may not see it, a restricted incident is not there at all.
+            current = visible(uow, principal, uow.incidents.get(number, for_update=True))
+            require(principal, Permission.RESPOND)
             policy = self._policies.current_in(uow).policy
             now = self._clock.now()
             changed, events = decide(policy, current, actor(principal, via), now)
             if not events:
                 return changed
             scheduled = response.save(uow, policy, changed, events, now)
+            if then is not None:
+                then(uow, policy, changed, now)
             uow.commit()
         if scheduled:
             self._wake()
         return changed
+
+
+def _people_named(uow: UnitOfWork, policy: Policy, name: str) -> list[str]:
+    """The usernames a free-text role holder stands for: a person of the policy (by id or
+    name) or an account (by username or display name). Often one; none for an outsider."""
+    wanted = name.strip().casefold()
+    found = [p.id for p in policy.people if wanted in (p.id.casefold(), p.name.casefold())]
+    found += [
+        u.username
+        for u in uow.accounts.users()
+        if wanted in (u.username.casefold(), u.display_name.casefold())
+    ]
+    return list(dict.fromkeys(found))

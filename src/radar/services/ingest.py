@@ -20,7 +20,7 @@ from datetime import datetime, timedelta
 from radar.clock import Clock
 from radar.domain import alerts as al
 from radar.domain import incident as inc
-from radar.domain.access import Principal
+from radar.domain.access import Permission, Principal
 from radar.domain.alerts import Action, Alert, AlertStatus, Event, Integration, Kind
 from radar.domain.errors import Conflict, InvalidInput, NotFound, RadarError
 from radar.domain.events import TimelineEntry
@@ -28,7 +28,7 @@ from radar.domain.incident import Actor, Via
 from radar.domain.policy import Policy
 from radar.integrations import generic
 from radar.services import response
-from radar.services.access import require_admin
+from radar.services.access import require, require_admin, visible
 from radar.services.digest_cache import DigestCache
 from radar.services.group_commit import GroupCommit
 from radar.services.incidents import Declaration, declare_in, incident_id
@@ -220,12 +220,16 @@ class IngestService:
 
     def of_incident(self, principal: Principal, reference: str) -> list[Alert]:
         """The alerts that opened or joined an incident, oldest first."""
+        require(principal, Permission.READ)
         number = incident_id(reference)
         with self._uow() as uow:
+            visible(uow, principal, uow.incidents.get(number))
             return uow.alerts.of_incident(number)
 
     def alerts(self, principal: Principal, limit: int = 100) -> list[Alert]:
-        """The newest alerts, whatever became of them."""
+        """The newest alerts, whatever became of them (admins: alerts may belong to restricted
+        incidents)."""
+        require_admin(principal)
         with self._uow() as uow:
             return uow.alerts.find(limit=limit)
 

@@ -6,9 +6,10 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Row, Table, bindparam, func, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from radar.domain.access import ApiToken, User, UserRole
+from radar.domain.access import ApiToken, Permission, User, UserRole, parse_scopes
 from radar.domain.errors import Conflict, NotFound
 from radar.store.tables import ApiTokenRow, UserRow
 
@@ -48,7 +49,13 @@ def _token(row: ApiTokenRow | Row[Any]) -> ApiToken:
         expires_at=row.expires_at,
         last_used_at=row.last_used_at,
         revoked_at=row.revoked_at,
+        scopes=parse_scopes(row.scopes),
     )
+
+
+def _scopes_text(scopes: frozenset[Permission] | None) -> str | None:
+    """Stored as ``read,respond`` (sorted); NULL for all the role grants."""
+    return ",".join(sorted(p.value for p in scopes)) if scopes else None
 
 
 class AccountRepository:
@@ -83,11 +90,82 @@ class AccountRepository:
     def users(self) -> list[User]:
         return [user_of(r) for r in self.session.scalars(select(UserRow).order_by(UserRow.id))]
 
+    def users_created(self) -> list[tuple[User, datetime]]:
+        """Every user with when it was made, oldest first."""
+        rows = self.session.scalars(select(UserRow).order_by(UserRow.id))
+        return [(user_of(r), r.created_at) for r in rows]
+
     def user_by_name(self, username: str) -> User:
-        row = self.session.scalars(select(UserRow).where(UserRow.username == username)).first()
+        return user_of(self._row(username))
+
+    def _row(self, username: str, *, for_update: bool = False) -> UserRow:
+        stmt = select(UserRow).where(UserRow.username == username)
+        row = self.session.scalars(stmt.with_for_update() if for_update else stmt).first()
         if row is None:
             raise NotFound(f"no user named {username!r}", field="username")
+        return row
+
+    def active_admins(self) -> list[str]:
+        """Usernames of the enabled admins, their rows locked (PostgreSQL) until the transaction
+        ends, so that two changes at once cannot both remove "the other" admin."""
+        stmt = (
+            select(UserRow.username)
+            .where(UserRow.role == UserRole.ADMIN.value, UserRow.disabled_at.is_(None))
+            .order_by(UserRow.id)
+            .with_for_update()
+        )
+        return list(self.session.scalars(stmt))
+
+    def set_disabled(self, username: str, disabled_at: datetime | None) -> User:
+        """Disable (``disabled_at``) or enable (None); disabling twice keeps the first time."""
+        row = self._row(username, for_update=True)
+        if disabled_at is None or row.disabled_at is None:
+            row.disabled_at = disabled_at
+        self.session.flush()
         return user_of(row)
+
+    def set_role(self, username: str, role: UserRole) -> User:
+        row = self._row(username, for_update=True)
+        row.role = role.value
+        self.session.flush()
+        return user_of(row)
+
+    def add_user_if_absent(
+        self, *, username: str, display_name: str, role: UserRole, now: datetime
+    ) -> None:
+        """Add a user without a password unless one named ``username`` exists; two processes
+        adding the same name at once add it once (the unique name decides)."""
+        dialect = postgresql if self.session.get_bind().dialect.name == "postgresql" else sqlite
+        row = {
+            "username": username,
+            "display_name": display_name,
+            "role": role.value,
+            "password_hash": None,
+            "created_at": now,
+        }
+        self.session.execute(dialect.insert(_USERS).values(row).on_conflict_do_nothing())
+
+    def locked_user(self, username: str) -> tuple[User, bool] | None:
+        """The user named ``username``, its row locked (PostgreSQL) until the transaction ends,
+        and whether it has a password; None when there is no such user."""
+        stmt = select(UserRow).where(UserRow.username == username).with_for_update()
+        row = self.session.scalars(stmt).first()
+        return None if row is None else (user_of(row), row.password_hash is not None)
+
+    def set_profile(self, username: str, display_name: str, role: UserRole) -> User:
+        """A user's display name and role, as another system says they are now."""
+        row = self._row(username, for_update=True)
+        row.display_name = display_name
+        row.role = role.value
+        self.session.flush()
+        return user_of(row)
+
+    def password_hash(self, user_id: int) -> str | None:
+        return self.session.scalar(select(UserRow.password_hash).where(UserRow.id == user_id))
+
+    def set_password(self, user_id: int, password_hash: str) -> None:
+        stmt = update(UserRow).where(UserRow.id == user_id).values(password_hash=password_hash)
+        self.session.execute(stmt)
 
     def add_token(
         self,
@@ -98,6 +176,7 @@ class AccountRepository:
         prefix: str,
         now: datetime,
         expires_at: datetime | None,
+        scopes: frozenset[Permission] | None = None,
     ) -> ApiToken:
         row = ApiTokenRow(
             user_id=user_id,
@@ -106,6 +185,7 @@ class AccountRepository:
             prefix=prefix,
             created_at=now,
             expires_at=expires_at,
+            scopes=_scopes_text(scopes),
         )
         self.session.add(row)
         self.session.flush()

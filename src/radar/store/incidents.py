@@ -30,6 +30,7 @@ from radar.domain.incident import Acknowledgement, Incident, Via, reference_for
 from radar.domain.lifecycle import OPEN_STATUSES, Status
 from radar.domain.listing import IncidentFilter, Page
 from radar.domain.roles import Role
+from radar.store.participants import visible_to
 from radar.store.tables import IncidentRoleRow, IncidentRow, TimelineEntryRow
 
 INCIDENTS: Table = IncidentRow.__table__  # type: ignore[assignment]
@@ -223,6 +224,8 @@ def _conditions(flt: IncidentFilter) -> Sequence[ColumnElement[bool]]:
         conds.append(c.status.in_(open_values) if flt.open else c.status.not_in(open_values))
     if flt.drill is not None:
         conds.append(c.drill.is_(flt.drill))
+    if flt.visible_to is not None:
+        conds.append(visible_to(flt.visible_to))
     if flt.text:
         escaped = flt.text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
         pattern = f"%{escaped}%"

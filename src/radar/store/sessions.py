@@ -1,4 +1,4 @@
-"""Web sessions: add, find (with their user), and end them."""
+"""Web sessions: add, find (with their user), and end them (one, or all of a user's)."""
 
 from __future__ import annotations
 
@@ -44,3 +44,10 @@ class SessionRepository:
                 (WebSessionRow.digest == digest) | (WebSessionRow.expires_at <= now)
             )
         )
+
+    def remove_for_user(self, user_id: int, keep: str | None = None) -> None:
+        """End every session of this user but the one whose digest is ``keep``."""
+        stmt = delete(WebSessionRow).where(WebSessionRow.user_id == user_id)
+        if keep is not None:
+            stmt = stmt.where(WebSessionRow.digest != keep)
+        self.session.execute(stmt)

@@ -79,6 +79,7 @@ class ApiTokenRow(Base):
     expires_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     last_used_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     revoked_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    scopes: Mapped[str | None] = mapped_column(String(100))  # "read,respond"; NULL: the role's
 
 
 class PolicyVersionRow(Base):
@@ -337,3 +338,42 @@ class AlertRow(Base):
     count: Mapped[int] = mapped_column(Integer)
     incident_id: Mapped[int | None] = mapped_column(ForeignKey("incidents.id"))
     resolved_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+
+
+class IncidentParticipantRow(Base):
+    """Who may see a restricted incident besides admins: by username, so a person paged before
+    they have an account sees it once they have one."""
+
+    __tablename__ = "incident_participants"
+
+    incident_id: Mapped[int] = mapped_column(ForeignKey("incidents.id"), primary_key=True)
+    username: Mapped[str] = mapped_column(String(100), primary_key=True, index=True)
+    why: Mapped[str] = mapped_column(String(20))  # reporter, role, paged, added
+    added_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+class AuditRow(Base):
+    """One authenticated write (or refused attempt): who, when, from where, with which token."""
+
+    __tablename__ = "audit_log"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    at: Mapped[datetime] = mapped_column(UtcDateTime, index=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    actor: Mapped[str] = mapped_column(String(200))
+    token_id: Mapped[int | None] = mapped_column(BigId)
+    source_ip: Mapped[str] = mapped_column(String(64))
+    method: Mapped[str] = mapped_column(String(10))
+    path: Mapped[str] = mapped_column(String(500))
+    status: Mapped[int] = mapped_column(Integer)
+
+
+class SigninThrottleRow(Base):
+    """Failed sign-ins per username and per source address, shared by every server process."""
+
+    __tablename__ = "signin_throttle"
+
+    key: Mapped[str] = mapped_column(String(200), primary_key=True)  # user:NAME or ip:ADDRESS
+    failures: Mapped[int] = mapped_column(Integer)
+    first_failed_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    locked_until: Mapped[datetime | None] = mapped_column(UtcDateTime)

@@ -10,13 +10,16 @@ from sqlalchemy.orm import Session
 
 from radar.store.accounts import AccountRepository
 from radar.store.alerts import AlertRepository
+from radar.store.audit import AuditRepository
 from radar.store.db import Database
 from radar.store.incidents import IncidentRepository
 from radar.store.outbox import OutboxRepository
+from radar.store.participants import ParticipantRepository
 from radar.store.policies import PolicyRepository
 from radar.store.secrets import SecretRepository
 from radar.store.sessions import SessionRepository
 from radar.store.status import StatusRepository
+from radar.store.throttle import ThrottleRepository
 from radar.store.timers import TimerRepository
 
 
@@ -30,8 +33,11 @@ class UnitOfWork:
         self.outbox = OutboxRepository(session)
         self.secrets = SecretRepository(session)
         self.sessions = SessionRepository(session)
+        self.throttle = ThrottleRepository(session)
         self.alerts = AlertRepository(session)
         self.status = StatusRepository(session)
+        self.participants = ParticipantRepository(session)
+        self.audit = AuditRepository(session)
         # What holds for the whole transaction once read (the running policy): services may
         # remember it here instead of reading it again for each piece of a group commit.
         self.memo: dict[str, Any] = {}

@@ -49,6 +49,7 @@ async def signed_in(request: Request) -> WebSession:
     if session is None:
         then = request.url.path + (f"?{request.url.query}" if request.url.query else "")
         raise SignInRequired(then)
+    request.state.principal = session.principal  # for the audit log (api/audit.py)
     return session
 
 

@@ -17,6 +17,8 @@ from radar.api.schemas.incidents import (
     IncidentDetailOut,
     IncidentListOut,
     IncidentOut,
+    ParticipantCreate,
+    ParticipantsOut,
     ReasonCreate,
     ResolveCreate,
     RolePatch,
@@ -82,7 +84,19 @@ def list_incidents(
 def show(incident: Ref, c: ContainerDep, who: PrincipalDep) -> Response:
     """One incident with its whole timeline, oldest entry first."""
     detail = c.incidents.get(who, incident)
-    return json_response(IncidentDetailOut.of_detail(detail.incident, detail.timeline))
+    return json_response(
+        IncidentDetailOut.of_detail(detail.incident, detail.timeline, detail.participants)
+    )
+
+
+@router.post("/{incident}/participants", response_model=ParticipantsOut, status_code=201)
+def add_participant(
+    incident: Ref, body: ParticipantCreate, c: ContainerDep, who: PrincipalDep, via: ViaDep
+) -> Response:
+    """Let someone see and follow the incident (what makes a restricted incident visible to a
+    person who holds no role and was not paged). Adding someone twice changes nothing."""
+    found = c.incidents.add_participant(who, incident, body.username, via)
+    return json_response(ParticipantsOut.of(found), 201)
 
 
 @router.post("/{incident}/acknowledge", response_model=IncidentOut)

@@ -33,10 +33,14 @@ async def _body(request: Request) -> bytes:
     declared = request.headers.get("content-length", "")
     if declared.isdigit() and int(declared) > MAX_BODY:
         raise InvalidInput(f"the body is over {MAX_BODY:,} bytes", field="body")
-    body = await request.body()
-    if len(body) > MAX_BODY:
-        raise InvalidInput(f"the body is over {MAX_BODY:,} bytes", field="body")
-    return body
+    # Read as it streams, so a chunked body without a length is cut off at the limit, not kept.
+    chunks, size = [], 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > MAX_BODY:
+            raise InvalidInput(f"the body is over {MAX_BODY:,} bytes", field="body")
+        chunks.append(chunk)
+    return b"".join(chunks)
 
 
 def _pd_error(status: int, summary: str, message: str, errors: Sequence[str]) -> JSONResponse:

@@ -17,10 +17,11 @@ from radar.api.schemas.policy import (
     StepOut,
     TeamOut,
 )
+from radar.domain.access import Permission
 from radar.domain.policy import Policy, Team
 from radar.domain.roles import TeamRole
 from radar.domain.severity import Severity
-from radar.services.access import require_admin
+from radar.services.access import require, require_admin
 from radar.services.policies import PolicyVersion, StoredPolicy
 
 router = APIRouter(prefix="/api/v1/policy", tags=["policy"])
@@ -108,12 +109,14 @@ def _policy(v: PolicyVersion) -> PolicyOut:
 @router.get("", response_model=PolicyOut)
 def current(c: ContainerDep, who: PrincipalDep) -> Response:
     """The running policy: the incident definition, severities, services and teams."""
+    require(who, Permission.READ)
     return json_response(_policy(c.policies.current()))
 
 
 @router.get("/versions", response_model=list[PolicyVersionOut])
 def versions(c: ContainerDep, who: PrincipalDep) -> list[PolicyVersionOut]:
     """Applied versions, newest first."""
+    require(who, Permission.READ)
     return [_version(s) for s in c.policies.history()]
 
 

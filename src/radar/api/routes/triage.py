@@ -13,6 +13,8 @@ from radar.api.schemas.policy import (
     TriageCreate,
     TriageOut,
 )
+from radar.domain.access import Permission
+from radar.services.access import require
 
 router = APIRouter(prefix="/api/v1/triage", tags=["triage"])
 
@@ -21,6 +23,7 @@ router = APIRouter(prefix="/api/v1/triage", tags=["triage"])
 def walk(body: TriageCreate, c: ContainerDep, who: PrincipalDep) -> Response:
     """Send the answers so far (indexes, from the first question). The reply is either the next
     question or the outcome: a severity with its examples and response, or not an incident."""
+    require(who, Permission.READ)
     found = c.triage.suggest(body.answers, body.service)
     o = found.outcome
     question = None

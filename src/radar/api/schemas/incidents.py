@@ -164,13 +164,46 @@ class TimelineEntryOut(BaseModel):
         )
 
 
-class IncidentDetailOut(IncidentOut):
-    timeline: list[TimelineEntryOut]
+class ParticipantOut(BaseModel):
+    username: str
+    why: str = Field(description="reporter, role, paged or added.")
+
+
+class ParticipantsOut(BaseModel):
+    participants: list[ParticipantOut]
 
     @classmethod
-    def of_detail(cls, i: Incident, timeline: list[TimelineEntry]) -> IncidentDetailOut:
+    def of(cls, found: list[tuple[str, str]]) -> ParticipantsOut:
+        return cls(participants=[ParticipantOut(username=u, why=w) for u, w in found])
+
+
+class ParticipantCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    username: str = Field(
+        min_length=1, max_length=100, description="An account, or a person of the policy."
+    )
+
+
+class IncidentDetailOut(IncidentOut):
+    timeline: list[TimelineEntryOut]
+    participants: list[ParticipantOut] = Field(
+        description="Who takes part: for a restricted incident, who besides admins may see it."
+    )
+
+    @classmethod
+    def of_detail(
+        cls,
+        i: Incident,
+        timeline: list[TimelineEntry],
+        participants: list[tuple[str, str]],
+    ) -> IncidentDetailOut:
         fields = IncidentOut.of(i).__dict__
-        return cls(**fields, timeline=[TimelineEntryOut.of(e) for e in timeline])
+        return cls(
+            **fields,
+            timeline=[TimelineEntryOut.of(e) for e in timeline],
+            participants=ParticipantsOut.of(participants).participants,
+        )
 
 
 class IncidentListOut(BaseModel):

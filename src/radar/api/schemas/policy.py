@@ -12,7 +12,7 @@ class Input(BaseModel):
 
 
 class PolicyCreate(Input):
-    content: StrictStr = Field(max_length=2_000_000, description="The policy file, as YAML text.")
+    content: StrictStr = Field(max_length=1_000_000, description="The policy file, as YAML text.")
     filename: StrictStr = Field("policy.yaml", max_length=500, description="Named in errors.")
     if_changed: StrictBool = Field(False, description="Store nothing if this text already runs.")
 

@@ -1,4 +1,4 @@
-"""Sign in and sign out."""
+"""Sign in (throttled after repeated failures) and sign out."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
 from radar.domain.errors import Unauthenticated
+from radar.services.sessions import TooManySignIns
 from radar.web.auth import (
     EXPIRED_FORM,
     container_of,
@@ -62,8 +63,14 @@ async def signin(request: Request) -> Response:
     if not signin_token_matches(request, fields.get("csrf", "")):
         return _form(request, then, username, EXPIRED_FORM, 403)
     sessions = container_of(request).sessions
+    address = request.client.host if request.client else ""
+    password = fields.get("password", "")
     try:
-        session = await run_in_threadpool(sessions.sign_in, username, fields.get("password", ""))
+        session = await run_in_threadpool(sessions.sign_in, username, password, address)
+    except TooManySignIns as exc:
+        refused = _form(request, then, username, exc.message, 429)
+        refused.headers["Retry-After"] = str(exc.retry_after)
+        return refused
     except Unauthenticated as exc:
         return _form(request, then, username, exc.message, 401)
     response = RedirectResponse(then, status_code=303)

@@ -78,6 +78,8 @@ async def _room(
         templates=UPDATE_TEMPLATES,
         version=version,
         alerts=alerts,
+        participants=detail.participants,
+        can_respond=session.principal.can_write,
         error=error,
         draft=draft,
     )
@@ -245,6 +247,19 @@ async def assign_role(request: Request, session: Session, reference: str) -> Res
         )
 
     return await _act(request, session, reference, _checked(act))
+
+
+@router.post("/{reference}/participants")
+async def add_participant(request: Request, session: Session, reference: str) -> Response:
+    incidents = container_of(request).incidents
+    return await _act(
+        request,
+        session,
+        reference,
+        lambda f: incidents.add_participant(
+            session.principal, reference, f.get("username", ""), Via.WEB
+        ),
+    )
 
 
 def _checked(act: Callable[[dict[str, str]], object]) -> Callable[[dict[str, str]], object]:
