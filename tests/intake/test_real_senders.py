@@ -19,10 +19,8 @@ import os
 import socket
 import ssl
 import subprocess
-import threading
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -31,9 +29,7 @@ from typing import Any, TypeVar
 import httpx
 import pagerduty
 import pytest
-import uvicorn
 import yaml
-from fastapi import FastAPI
 
 from radar.bootstrap import Container
 from radar.domain.access import Principal
@@ -279,34 +275,6 @@ def test_alertmanager_opens_one_incident_announces_a_joiner_and_resolves(
 # PagerDuty's official client
 
 
-@contextmanager
-def serve_tls(app: FastAPI, cert: Path, key: Path) -> Iterator[str]:
-    """Like ``tests.support.live.serve``, over HTTPS; yields the base URL."""
-    config = uvicorn.Config(
-        app,
-        host="127.0.0.1",
-        port=0,
-        log_level="warning",
-        lifespan="off",
-        ssl_certfile=str(cert),
-        ssl_keyfile=str(key),
-    )
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 10
-    while not server.started:
-        if not thread.is_alive() or time.monotonic() > deadline:
-            raise RuntimeError("the test server did not start")
-        time.sleep(0.01)  # waiting for a real socket to listen, not for application time
-    port = server.servers[0].sockets[0].getsockname()[1]
-    try:
-        yield f"https://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        thread.join(timeout=10)
-
-
 @pytest.fixture
 def certificate(tmp_path: Path) -> tuple[Path, Path]:
     """A self-signed certificate for 127.0.0.1 and its key."""
@@ -346,7 +314,7 @@ def test_pagerdutys_client_triggers_acknowledges_and_resolves(
     key = key_for(container, Kind.PAGERDUTY)
     trust = ssl.create_default_context(cafile=str(cert))
     with (
-        serve_tls(create_app(container), cert, tls_key) as url,
+        serve(create_app(container), tls=(cert, tls_key)) as url,
         pagerduty.EventsApiV2Client(key, base_url=url, verify=trust) as client,
     ):
         returned = client.trigger(

@@ -6,6 +6,7 @@ import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 
 import uvicorn
 from fastapi import FastAPI
@@ -14,8 +15,10 @@ from radar.server import SHUTDOWN_GRACE_SECONDS
 
 
 @contextmanager
-def serve(app: FastAPI) -> Iterator[str]:
-    """Serve ``app`` until the block ends; yields its base URL."""
+def serve(app: FastAPI, *, tls: tuple[Path, Path] | None = None) -> Iterator[str]:
+    """Serve ``app`` until the block ends; yields its base URL. With ``tls`` (a certificate and
+    its key), over HTTPS."""
+    certificate = {"ssl_certfile": str(tls[0]), "ssl_keyfile": str(tls[1])} if tls else {}
     config = uvicorn.Config(
         app,
         host="127.0.0.1",
@@ -23,6 +26,7 @@ def serve(app: FastAPI) -> Iterator[str]:
         log_level="warning",
         lifespan="off",
         timeout_graceful_shutdown=SHUTDOWN_GRACE_SECONDS,
+        **certificate,  # type: ignore[arg-type]
     )
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, daemon=True)
@@ -34,7 +38,7 @@ def serve(app: FastAPI) -> Iterator[str]:
         time.sleep(0.01)  # waiting for a real socket to listen, not for application time
     port = server.servers[0].sockets[0].getsockname()[1]
     try:
-        yield f"http://127.0.0.1:{port}"
+        yield f"{'https' if tls else 'http'}://127.0.0.1:{port}"
     finally:
         server.should_exit = True
         thread.join(timeout=10)
