@@ -1,6 +1,7 @@
 """Per-address rate limits on the public endpoints anyone can reach without signing in: the
-one-click acknowledge links (``/ack/...``), the sign-in form (``POST /signin``), and the public
-status page and its feed (``/status``, ``/status/feed.atom``).
+one-click acknowledge links (``/ack/...``), the sign-in form (``POST /signin``) and single sign-on
+(``/signin/oidc...``), and the public status page and its feed (``/status``,
+``/status/feed.atom``).
 
 Each is a token bucket per source address, kept in this process: a burst of a minute's
 allowance, refilled evenly over the minute. A request over the limit is answered 429 with
@@ -81,8 +82,8 @@ class RateLimits:
     def buckets_for(self, method: str, path: str) -> TokenBuckets | None:
         if path.startswith("/ack/"):
             return self.ack
-        if path == "/signin" and method == "POST":
-            return self.signin
+        if (path == "/signin" and method == "POST") or path.startswith("/signin/oidc"):
+            return self.signin  # single sign-on too: each callback costs a call to the provider
         if path in STATUS_PATHS:
             return self.status
         return None
