@@ -33,6 +33,7 @@ from radar.services.notifications import NotificationService
 from radar.services.phone import PhoneService
 from radar.services.policies import PolicyService
 from radar.services.sessions import SessionService
+from radar.services.slack import SlackService
 from radar.services.status import StatusService
 from radar.services.triage import TriageService
 from radar.services.wakeup import Waker
@@ -56,6 +57,7 @@ class Container:
     notifications: NotificationService
     ack_links: AckLinkService
     phone: PhoneService
+    slack: SlackService
     sessions: SessionService
     board: BoardService
     ingest: IngestService
@@ -114,6 +116,7 @@ def build(settings: Settings, *, clock: Clock | None = None) -> Container:
         notifications=NotificationService(policies, notifier, clock),
         ack_links=links,
         phone=PhoneService(uow, clock, policies, links, waker.wake),
+        slack=SlackService(uow, clock, policies, waker.wake, send_answer=slack.answer),
         sessions=SessionService(uow, clock, viewers_may_report=settings.viewers_may_report),
         board=BoardService(uow, clock, policies),
         ingest=ingest,
@@ -149,7 +152,11 @@ def _notifier(settings: Settings, closers: list[Callable[[], None]]) -> Notifier
     token = settings.slack_bot_token.get_secret_value()
     if token:
         web = slack.client(token, settings.slack_api_url)
-        senders[Channel.SLACK] = SlackSender(web, settings.effective_public_url)
+        # With a signing secret Radar's Slack app hears clicks: cards get action buttons.
+        interactive = bool(settings.slack_signing_secret.get_secret_value())
+        senders[Channel.SLACK] = SlackSender(
+            web, settings.effective_public_url, interactive=interactive
+        )
     if settings.smtp_host:
         smtp = SmtpConfig(
             host=settings.smtp_host,

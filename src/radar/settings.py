@@ -133,6 +133,12 @@ class Settings(BaseSettings):
         "https://slack.com/api/",
         description="Base URL of Slack's Web API (a test server, or a proxy).",
     )
+    slack_signing_secret: SecretStr = Field(
+        SecretStr(""),
+        description="Signing secret of Radar's Slack app: every request from Slack (buttons, "
+        "events) must carry a valid `X-Slack-Signature` made with it, within five minutes. "
+        "Empty: Slack's requests are not accepted (404).",
+    )
     smtp_host: str = Field("", description="SMTP server for email. Empty: email is not configured.")
     smtp_port: int = Field(587, ge=1, le=65535, description="SMTP port.")
     smtp_username: str = Field("", description="SMTP login; empty: no login.")

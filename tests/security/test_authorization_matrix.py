@@ -64,6 +64,9 @@ RULES: dict[tuple[str, str], Call] = {
     ("POST", "/integrations/twilio/voice/{tokens}"): Call(Rule.PUBLIC),
     ("POST", "/integrations/twilio/status/{tokens}"): Call(Rule.PUBLIC),
     ("POST", "/integrations/twilio/sms"): Call(Rule.PUBLIC),
+    # Signed by Slack (X-Slack-Signature with the app's signing secret)
+    ("POST", "/integrations/slack/interactivity"): Call(Rule.PUBLIC),
+    ("POST", "/integrations/slack/events"): Call(Rule.PUBLIC, json={}),
     ("GET", "/ack/{token}"): Call(Rule.PUBLIC),
     ("POST", "/ack/{token}"): Call(Rule.PUBLIC),
     # The API

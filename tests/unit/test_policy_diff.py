@@ -50,3 +50,8 @@ def test_added_and_removed_things_are_named() -> None:
     assert "service search added" in found
     assert "person lucia2 added" in found
     assert "person lucia removed" in found
+
+
+def test_the_slack_switch_reads_by_its_key() -> None:
+    new = EXAMPLE + "\nslack:\n  thread_replies_acknowledge: false\n"
+    assert changes(new) == ["slack.thread_replies_acknowledge: true -> false"]

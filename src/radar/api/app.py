@@ -16,7 +16,17 @@ from radar.api.audit import AuditMiddleware
 from radar.api.headers import SecurityHeaders
 from radar.api.limits import MAX_BODY, DeclaredBodyLimit
 from radar.api.ratelimit import RateLimits
-from radar.api.routes import ack, audit, health, incidents, intake, policy, triage, twilio
+from radar.api.routes import (
+    ack,
+    audit,
+    health,
+    incidents,
+    intake,
+    policy,
+    slack,
+    triage,
+    twilio,
+)
 from radar.api.schemas.errors import ERROR_RESPONSES
 from radar.bootstrap import Container
 
@@ -29,6 +39,7 @@ ALL_ROUTERS = (
     triage.router,
     ack.router,
     twilio.router,
+    slack.router,
     audit.router,
 )
 

@@ -16,6 +16,7 @@ from radar.cli import (
     notify,
     policy,
     serve,
+    slack,
     token,
     triage,
     user,
@@ -83,6 +84,7 @@ app.add_typer(incident.app, name="incident")
 app.add_typer(notify.app, name="notify")
 app.add_typer(integration.app, name="integration")
 app.add_typer(audit.app, name="audit")
+app.add_typer(slack.app, name="slack")
 
 
 def main() -> None:

@@ -83,6 +83,8 @@ class Policy:
     alert_rules: tuple[Rule, ...] = ()
     webhook_mappings: tuple[FieldMapping, ...] = ()
     alert_group_window: timedelta = GROUP_WINDOW
+    # A person's reply in the thread of Radar's Slack card acknowledges the incident.
+    slack_thread_replies_acknowledge: bool = True
     _severity_by_id: Mapping[str, Severity] = field(init=False, repr=False, compare=False)
     _service_by_id: Mapping[str, Service] = field(init=False, repr=False, compare=False)
     _person_by_id: Mapping[str, Person] = field(init=False, repr=False, compare=False)

@@ -9,6 +9,7 @@ from typing import Any
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web import SlackResponse
+from slack_sdk.webhook import WebhookClient
 
 from radar.domain.notification import Notification
 from radar.notify.base import DeliveryError, incident_link
@@ -35,15 +36,29 @@ PERMANENT = frozenset(
 )
 
 
+# The buttons Radar's Slack app answers (``integrations/slack_requests.py`` reads them back);
+# their ``value`` is the incident's reference.
+ACKNOWLEDGE = "radar_ack"
+RESOLVE = "radar_resolve"
+
+
 def client(token: str, api_url: str, timeout: int = 10) -> WebClient:
     """A client that does not retry by itself: the engine retries, with backoff, from the
     outbox, and records each attempt."""
     return WebClient(token=token, base_url=api_url, timeout=timeout, retry_handlers=[])
 
 
-def blocks(n: Notification, public_url: str = "") -> list[dict[str, Any]]:
+def blocks(
+    n: Notification, public_url: str = "", *, interactive: bool = False
+) -> list[dict[str, Any]]:
     """The card: the subject, the incident's facts as fields, the message, and buttons to
-    acknowledge (a signed link until Radar's Slack app handles clicks), resolve and open it."""
+    acknowledge, resolve and open it.
+
+    ``interactive`` (Radar's Slack app receives clicks: a signing secret is set): a card in a
+    channel gets an Acknowledge action (``radar_ack``) that acknowledges as whoever clicks it,
+    while the incident waits for one. Otherwise, and always in a direct message, Acknowledge is
+    the signed link, which acknowledges as the person the page went to and needs no account.
+    """
     out: list[dict[str, Any]] = [
         {"type": "section", "text": {"type": "mrkdwn", "text": f"*{n.subject}*"}},
     ]
@@ -52,7 +67,21 @@ def blocks(n: Notification, public_url: str = "") -> list[dict[str, Any]]:
         out.append({"type": "section", "fields": fields})
     out.append({"type": "section", "text": {"type": "mrkdwn", "text": n.body[:2900]}})
     buttons: list[dict[str, Any]] = []
-    if n.ack_url:
+    facts = dict(n.facts)
+    reference = facts.get("Reference")
+    is_open = not facts.get("Status", "").startswith(("resolved", "closed", "declined"))
+    if interactive and reference and n.target.startswith("slack:"):
+        if is_open and facts.get("Acknowledged", "not yet") == "not yet":
+            buttons.append(
+                {
+                    "type": "button",
+                    "text": {"type": "plain_text", "text": "Acknowledge"},
+                    "style": "primary",
+                    "action_id": ACKNOWLEDGE,
+                    "value": reference,
+                }
+            )
+    elif n.ack_url:
         buttons.append(
             {
                 "type": "button",
@@ -62,14 +91,12 @@ def blocks(n: Notification, public_url: str = "") -> list[dict[str, Any]]:
                 "action_id": "radar_ack_link",
             }
         )
-    facts = dict(n.facts)
-    reference = facts.get("Reference")
-    if reference and not facts.get("Status", "").startswith(("resolved", "closed", "declined")):
+    if reference and is_open:
         buttons.append(
             {
                 "type": "button",
                 "text": {"type": "plain_text", "text": "Resolve"},
-                "action_id": "radar_resolve",
+                "action_id": RESOLVE,
                 "value": reference,
             }
         )
@@ -89,9 +116,10 @@ def blocks(n: Notification, public_url: str = "") -> list[dict[str, Any]]:
 
 
 class SlackSender:
-    def __init__(self, web: WebClient, public_url: str = "") -> None:
+    def __init__(self, web: WebClient, public_url: str = "", *, interactive: bool = False) -> None:
         self._web = web
         self._public_url = public_url
+        self._interactive = interactive
 
     def send(self, notification: Notification, address: str) -> str | None:
         """Post; the message's id is ``CHANNEL_ID:ts``, what ``chat.update`` needs later."""
@@ -100,7 +128,7 @@ class SlackSender:
             self._web.chat_postMessage,
             channel=address,
             text=f"{n.subject}\n{n.body}",
-            blocks=blocks(n, self._public_url),
+            blocks=blocks(n, self._public_url, interactive=self._interactive),
         )
         channel, ts = answer.get("channel"), answer.get("ts")
         return f"{channel}:{ts}" if channel and ts else None
@@ -114,7 +142,7 @@ class SlackSender:
             channel=channel,
             ts=ts,
             text=f"{n.subject}\n{n.body}",
-            blocks=blocks(n, self._public_url),
+            blocks=blocks(n, self._public_url, interactive=self._interactive),
         )
         return provider_id
 
@@ -126,6 +154,15 @@ class SlackSender:
             raise _refused(exc) from None
         except OSError as exc:  # connection refused, DNS, timeouts
             raise DeliveryError(f"cannot reach Slack: {type(exc).__name__}") from None
+
+
+def answer(response_url: str, text: str, timeout: int = 5) -> None:
+    """Say ``text`` to the person who clicked a button, and only to them, through the
+    interaction's ``response_url``: once, without retries. ``OSError`` when it did not go."""
+    hook = WebhookClient(response_url, timeout=timeout, retry_handlers=[])
+    sent = hook.send(text=text, response_type="ephemeral", replace_original=False)
+    if sent.status_code >= 300:
+        raise OSError(f"Slack answered {sent.status_code} to the response URL")
 
 
 def _refused(exc: SlackApiError) -> DeliveryError:

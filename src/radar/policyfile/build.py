@@ -129,6 +129,7 @@ def policy(spec: PolicyFile, years: Iterable[int]) -> Policy:
             Rule(dict(r.match), r.severity, r.service, r.record_only) for r in spec.alerts.rules
         ),
         alert_group_window=duration.parse(spec.alerts.group_window),
+        slack_thread_replies_acknowledge=spec.slack.thread_replies_acknowledge,
         webhook_mappings=tuple(
             FieldMapping(
                 id=w.id,

@@ -22,6 +22,7 @@ _LABELS = {
     "emergency_test": "incident.test",
     "incident_definition": "incident.definition",
     "default_calendar": "defaults.calendar",
+    "slack_thread_replies_acknowledge": "slack.thread_replies_acknowledge",
     "roles": "",
 }
 _WEEK = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -43,6 +44,8 @@ def describe(old: Policy, new: Policy) -> list[str]:
 def _fmt(value: Any) -> str:
     if value is None:
         return "none"
+    if isinstance(value, bool):
+        return "true" if value else "false"  # as the file writes it
     if isinstance(value, timedelta):
         return _duration(value)
     if isinstance(value, Enum):

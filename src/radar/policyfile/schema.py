@@ -330,6 +330,14 @@ class AlertsSpec(Strict):
     )
 
 
+class SlackSpec(Strict):
+    thread_replies_acknowledge: bool = Field(
+        True,
+        description="A person's reply in the thread of Radar's Slack message about an incident "
+        "acknowledges it (bots and edits do not count).",
+    )
+
+
 class PolicyFile(Strict):
     """The whole file. Severities are listed from the most to the least severe."""
 
@@ -343,3 +351,4 @@ class PolicyFile(Strict):
     severities: list[SeveritySpec] = Field(min_length=1, max_length=20)
     guide: GuideSpec | None = None
     alerts: AlertsSpec = Field(default_factory=lambda: AlertsSpec())
+    slack: SlackSpec = Field(default_factory=lambda: SlackSpec())

@@ -377,3 +377,15 @@ class SigninThrottleRow(Base):
     failures: Mapped[int] = mapped_column(Integer)
     first_failed_at: Mapped[datetime] = mapped_column(UtcDateTime)
     locked_until: Mapped[datetime | None] = mapped_column(UtcDateTime)
+
+
+class SlackEventRow(Base):
+    """An Events API event that acted (a reply in a card's thread acknowledged its incident):
+    kept by Slack's ``event_id``, in the same transaction as what it did, so Slack's retries of
+    that event act no more."""
+
+    __tablename__ = "slack_events"
+
+    event_id: Mapped[str] = mapped_column(String(100), primary_key=True)
+    incident_id: Mapped[int] = mapped_column(ForeignKey("incidents.id"), index=True)
+    received_at: Mapped[datetime] = mapped_column(UtcDateTime)

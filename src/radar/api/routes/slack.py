@@ -1,0 +1,70 @@
+"""/integrations/slack/...: what Radar's Slack app hears, buttons pressed on its cards and
+messages in the channels it is in. Public, because Slack cannot sign in, but every request must
+carry Slack's signature (``X-Slack-Signature``, made with ``RADAR_SLACK_SIGNING_SECRET`` over the
+timestamp and the raw body, within five minutes); one that does not verify is refused with 401
+and changes nothing. Without a signing secret Slack is not configured here: 404.
+
+Slack wants its answer within three seconds: the change is one short transaction, and Slack
+hears of it through the outbox (the card is refreshed) like any other change. The note to the
+person who clicked goes to Slack after the answer, never before it.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from fastapi import APIRouter, BackgroundTasks, Request
+from fastapi.responses import JSONResponse, Response
+from starlette.concurrency import run_in_threadpool
+
+from radar.api.deps import ContainerDep
+from radar.bootstrap import Container
+from radar.domain.errors import NotFound
+from radar.integrations import slack_requests as slack
+from radar.integrations.parsing import json_object
+
+router = APIRouter(prefix="/integrations/slack", tags=["slack"])
+log = logging.getLogger("radar.slack")
+
+
+async def _verified(request: Request, c: Container) -> bytes:
+    """The raw body, once Slack's signature over it checks out."""
+    secret = c.settings.slack_signing_secret.get_secret_value()
+    if not secret.strip():
+        raise NotFound("Slack is not configured on this server")
+    body = await request.body()
+    slack.Verifier(secret, c.clock).check(
+        body,
+        request.headers.get("X-Slack-Request-Timestamp"),
+        request.headers.get("X-Slack-Signature"),
+    )
+    return body
+
+
+@router.post("/interactivity", response_class=Response)
+async def interactivity(request: Request, c: ContainerDep, later: BackgroundTasks) -> Response:
+    """A button pressed on one of Radar's cards: Acknowledge or Resolve, as the person who
+    pressed it. They alone are told what happened; others see the card change."""
+    body = await _verified(request, c)
+    for click in slack.clicks(body):
+        said = await run_in_threadpool(c.slack.click, click)
+        if slack.response_url_allowed(click.response_url, c.settings.slack_api_url):
+            later.add_task(c.slack.answer, click.response_url, said)
+    return Response(status_code=200)
+
+
+@router.post("/events", response_class=Response)
+async def events(request: Request, c: ContainerDep) -> Response:
+    """The Events API: the URL check when the app is set up, and messages; a person's reply in
+    the thread of an incident's card acknowledges the incident."""
+    body = await _verified(request, c)
+    data = json_object(body)
+    echo = slack.challenge(data)
+    if echo is not None:
+        return JSONResponse({"challenge": echo})
+    message = slack.event(data)
+    if message is not None:
+        outcome = await run_in_threadpool(c.slack.message, message)
+        level = logging.DEBUG if outcome.startswith("ignored") else logging.INFO
+        log.log(level, "Slack event %s: %s", message.event_id or "(no id)", outcome)
+    return Response(status_code=200)
