@@ -86,6 +86,7 @@ def build(settings: Settings, *, clock: Clock | None = None) -> Container:
     notifier = _notifier(settings, closers)
     links = AckLinkService(uow, clock, policies, settings.effective_public_url)
     remembered = timedelta(seconds=settings.token_cache_seconds)
+    incidents = IncidentService(uow, clock, policies, waker.wake)
     ingest = IngestService(uow, clock, policies, waker.wake, key_ttl=remembered)
     closers.append(ingest.close)  # before the database closes: it stores what is queued
     return Container(
@@ -94,7 +95,7 @@ def build(settings: Settings, *, clock: Clock | None = None) -> Container:
         db=db,
         database=DatabaseService(db),
         policies=policies,
-        incidents=IncidentService(uow, clock, policies, waker.wake),
+        incidents=incidents,
         accounts=AccountService(
             uow, clock, remembered, viewers_may_report=settings.viewers_may_report
         ),
@@ -116,7 +117,9 @@ def build(settings: Settings, *, clock: Clock | None = None) -> Container:
         notifications=NotificationService(policies, notifier, clock),
         ack_links=links,
         phone=PhoneService(uow, clock, policies, links, waker.wake),
-        slack=SlackService(uow, clock, policies, waker.wake, send_answer=slack.answer),
+        slack=SlackService(
+            uow, clock, policies, waker.wake, send_answer=slack.answer, incidents=incidents
+        ),
         sessions=SessionService(uow, clock, viewers_may_report=settings.viewers_may_report),
         board=BoardService(uow, clock, policies),
         ingest=ingest,

@@ -67,6 +67,7 @@ RULES: dict[tuple[str, str], Call] = {
     # Signed by Slack (X-Slack-Signature with the app's signing secret)
     ("POST", "/integrations/slack/interactivity"): Call(Rule.PUBLIC),
     ("POST", "/integrations/slack/events"): Call(Rule.PUBLIC, json={}),
+    ("POST", "/integrations/slack/commands"): Call(Rule.PUBLIC, form={"text": "help"}),
     ("GET", "/ack/{token}"): Call(Rule.PUBLIC),
     ("POST", "/ack/{token}"): Call(Rule.PUBLIC),
     # The API

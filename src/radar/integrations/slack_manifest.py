@@ -8,7 +8,7 @@ from typing import Any
 
 INTERACTIVITY_PATH = "/integrations/slack/interactivity"
 EVENTS_PATH = "/integrations/slack/events"
-COMMANDS_PATH = "/integrations/slack/commands"  # the `/radar` command: not served yet
+COMMANDS_PATH = "/integrations/slack/commands"  # the `/radar` command
 
 BOT_SCOPES = (
     "chat:write",  # post and update incident cards
@@ -40,7 +40,7 @@ def manifest(public_url: str, name: str = "Radar") -> dict[str, Any]:
                     "url": base + COMMANDS_PATH,
                     "description": "Declare and respond to incidents",
                     "usage_hint": "declare | ack | update TEXT | resolve | status | help",
-                    "should_escape": False,
+                    "should_escape": True,  # mentions arrive as <@U123|name>: matched by Slack id
                 }
             ],
         },

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import datetime
 
 from radar.clock import Clock
@@ -24,19 +25,28 @@ from radar.domain import incident as inc
 from radar.domain.access import Permission, Principal
 from radar.domain.errors import Forbidden, NotFound, RadarError
 from radar.domain.events import TimelineEntry
-from radar.domain.incident import Actor, Incident, Via
+from radar.domain.incident import Actor, Incident, Via, Visibility
 from radar.domain.lifecycle import Status
+from radar.domain.listing import IncidentFilter
 from radar.domain.policy import Person, Policy
+from radar.domain.roles import Role
+from radar.integrations.slack_commands import USAGE, Command, Invocation, parse
 from radar.integrations.slack_requests import ACKNOWLEDGE, Click, Message
 from radar.services import response
 from radar.services.access import actor, require, visible
-from radar.services.incidents import incident_id
+from radar.services.incidents import IncidentService, incident_id
 from radar.services.policies import PolicyService
 from radar.store.uow import UnitOfWork, UnitOfWorkProvider
 
 log = logging.getLogger(__name__)
 
 UNKNOWN = "Radar does not know you: ask an admin to add your Slack id to the policy."
+STATUS_LIMIT = 10  # `/radar status` lists at most this many open incidents
+ROLE_NAMES = {
+    Role.COMMANDER: "commander",
+    Role.COMMUNICATIONS_LEAD: "communications lead",
+    Role.DEPUTY: "deputy",
+}
 
 
 class SlackService:
@@ -47,12 +57,14 @@ class SlackService:
         policies: PolicyService,
         wake: Callable[[], None] = lambda: None,
         send_answer: Callable[[str, str], None] | None = None,
+        incidents: IncidentService | None = None,
     ) -> None:
         self._uow = uow
         self._clock = clock
         self._policies = policies
         self._wake = wake
         self._send_answer = send_answer
+        self._incidents = incidents or IncidentService(uow, clock, policies, wake)
 
     def click(self, click: Click) -> str:
         """Acknowledge or resolve as the person who clicked; what to tell them (only them).
@@ -90,6 +102,109 @@ class SlackService:
         if scheduled:
             self._wake()
         return done
+
+    def command(self, invocation: Invocation, *, public_url: str) -> str:
+        """``/radar ...`` as the person who typed it: what to tell them (only them). A change is
+        one transaction through the incident service, as the Radar account the person maps to;
+        Slack's cards hear of it through the outbox."""
+        slash, cmd = invocation.command, parse(invocation.text)
+        base = public_url.rstrip("/")
+        if cmd.name == "help":
+            return help_text(slash)
+        if cmd.name == "unknown":
+            return f"Radar does not know `{cmd.word}`.\n" + help_text(slash)
+        if cmd.problem:
+            return f"{cmd.problem} (see `{slash} help`)"
+        if cmd.name == "declare":
+            return (
+                f"Declare an incident on Radar's report page, with the severity guide: "
+                f"{base}/report"
+            )
+        with self._uow() as uow:
+            policy = self._policies.current_in(uow).policy
+            principal = _acting(uow, policy, invocation.user)
+        if isinstance(principal, str):
+            return principal  # why they cannot act
+        if cmd.name == "role" and cmd.assignee_slack:
+            named = person_of(policy, cmd.assignee_slack)
+            if named is None and not cmd.assignee:
+                return (
+                    f"Radar does not know <@{cmd.assignee_slack}>: ask an admin to add their "
+                    "Slack id to the policy, or name them in words."
+                )
+            cmd = replace(cmd, assignee=named.id if named is not None else cmd.assignee)
+        reference = cmd.reference
+        try:
+            if cmd.name == "status" and reference is None:
+                return self._open_ones(principal, base)
+            if reference is None:
+                only = self._the_open_one(principal, slash, cmd.name)
+                if isinstance(only, str):
+                    return only
+                reference = only.reference
+            return self._do(principal, cmd, reference, base)
+        except NotFound as exc:
+            if exc.field == "incident":
+                return f"There is no incident {reference} in Radar."
+            return f"{reference or 'Radar'}: {exc.message}"
+        except Forbidden as exc:
+            return f"Radar did not let you do that: {exc.message}."
+        except RadarError as exc:
+            return f"{reference or 'Radar'}: {exc.message}"
+
+    def _do(self, principal: Principal, cmd: Command, reference: str, base: str) -> str:
+        """One subcommand on one incident; what to say when it worked."""
+        s, via = self._incidents, Via.SLACK
+        if cmd.name == "status":
+            detail = s.get(principal, reference)
+            return _status(detail.incident, base)
+        if cmd.name == "ack":
+            before = s.get(principal, reference).incident.acknowledgement
+            done = s.acknowledge(principal, reference, via=via)
+            ack = done.acknowledgement
+            if ack is not None and (before is not None or ack.by != principal.name):
+                return f"{_named(done)} was already acknowledged by {ack.by}."
+            return f"You acknowledged {_named(done)}."
+        if cmd.name == "update":
+            seen = Visibility.PUBLIC if cmd.public else Visibility.INTERNAL
+            done = s.post_update(principal, reference, message=cmd.text, visibility=seen, via=via)
+            kind = "a public" if cmd.public else "an internal"
+            return f"You posted {kind} update on {_named(done)}."
+        if cmd.name == "resolve":
+            done = s.resolve(principal, reference, summary=cmd.text, via=via)
+            return f"You resolved {_named(done)}."
+        if cmd.name == "severity":
+            done = s.change_severity(
+                principal, reference, severity=cmd.severity, reason=cmd.text, via=via
+            )
+            return f"{_named(done)} is now {done.severity}."
+        assert cmd.role is not None  # role: the parser made sure
+        done = s.assign_role(principal, reference, role=cmd.role, assignee=cmd.assignee, via=via)
+        return f"{done.roles.get(cmd.role)} is now the {ROLE_NAMES[cmd.role]} of {_named(done)}."
+
+    def _the_open_one(self, principal: Principal, slash: str, name: str) -> Incident | str:
+        """The incident a command without a reference means: the only open one the person may
+        see; else what to tell them."""
+        found = self._incidents.list(principal, IncidentFilter(open=True), limit=4).items
+        if len(found) == 1:
+            return found[0]
+        usage = USAGE[name].replace("[INC-n]", found[0].reference if found else "INC-42")
+        example = f"`{slash} {usage}`"
+        if not found:
+            return f"No incident is open: name the one you mean, e.g. {example}."
+        listed = ", ".join(i.reference for i in found[:3]) + (", ..." if len(found) > 3 else "")
+        return f"Several incidents are open ({listed}): name the one you mean, e.g. {example}."
+
+    def _open_ones(self, principal: Principal, base: str) -> str:
+        """``/radar status``: the open incidents the person may see, newest first."""
+        listed = self._incidents.list(principal, IncidentFilter(open=True), limit=STATUS_LIMIT)
+        if not listed.items:
+            return "No incident is open."
+        lines = ["Open incidents, newest first:"]
+        lines += [f"• {_line(i)}" for i in listed.items]
+        if listed.next_cursor is not None:
+            lines.append(f"… and more: {base}/incidents")
+        return "\n".join(lines)
 
     def answer(self, response_url: str, text: str) -> None:
         """Send ``text`` to the person who clicked (after Slack had its 200). Best effort: the
@@ -132,6 +247,48 @@ class SlackService:
         if scheduled:
             self._wake()
         return f"acknowledged {current.reference}"
+
+
+def help_text(slash: str = "/radar") -> str:
+    """What ``/radar help`` says."""
+    lines = [f"`{slash} {usage}`" for usage in USAGE.values()]
+    return "\n".join(
+        [
+            "Radar's slash command. Name the incident (`INC-42`); without a name, the command "
+            "acts on the only open incident, if there is exactly one.",
+            *lines,
+            f"An update is internal unless `--public` comes before its text. "
+            f"`{slash} declare` links to Radar's report page.",
+        ]
+    )
+
+
+def _named(incident: Incident) -> str:
+    return f"{incident.reference} ({incident.title})"
+
+
+def _line(incident: Incident) -> str:
+    """One incident in a line: reference, title, level, status, acknowledgement."""
+    ack = incident.acknowledgement
+    acked = f"acknowledged by {ack.by}" if ack is not None else "not acknowledged"
+    drill = " (drill)" if incident.drill else ""
+    return (
+        f"{incident.reference} {incident.title}{drill}: {incident.severity}, "
+        f"{incident.status.value}, {acked}"
+    )
+
+
+def _status(incident: Incident, base: str) -> str:
+    """``/radar status INC-42``."""
+    roles = [f"{ROLE_NAMES[r]} {who}" for r, who in incident.roles.items()]
+    lines = [
+        _line(incident) + ".",
+        f"Service {incident.service}; roles: {', '.join(roles) if roles else 'none yet'}.",
+    ]
+    if incident.resolution_summary:
+        lines.append(f"Resolved: {incident.resolution_summary}")
+    lines.append(f"{base}/incidents/{incident.reference}")
+    return "\n".join(lines)
 
 
 def person_of(policy: Policy, slack_user: str) -> Person | None:

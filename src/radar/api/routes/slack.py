@@ -1,8 +1,9 @@
-"""/integrations/slack/...: what Radar's Slack app hears, buttons pressed on its cards and
-messages in the channels it is in. Public, because Slack cannot sign in, but every request must
-carry Slack's signature (``X-Slack-Signature``, made with ``RADAR_SLACK_SIGNING_SECRET`` over the
-timestamp and the raw body, within five minutes); one that does not verify is refused with 401
-and changes nothing. Without a signing secret Slack is not configured here: 404.
+"""/integrations/slack/...: what Radar's Slack app hears, buttons pressed on its cards,
+messages in the channels it is in, and the ``/radar`` slash command. Public, because Slack
+cannot sign in, but every request must carry Slack's signature (``X-Slack-Signature``, made
+with ``RADAR_SLACK_SIGNING_SECRET`` over the timestamp and the raw body, within five minutes);
+one that does not verify is refused with 401 and changes nothing. Without a signing secret
+Slack is not configured here: 404.
 
 Slack wants its answer within three seconds: the change is one short transaction, and Slack
 hears of it through the outbox (the card is refreshed) like any other change. The note to the
@@ -20,6 +21,7 @@ from starlette.concurrency import run_in_threadpool
 from radar.api.deps import ContainerDep
 from radar.bootstrap import Container
 from radar.domain.errors import NotFound
+from radar.integrations import slack_commands
 from radar.integrations import slack_requests as slack
 from radar.integrations.parsing import json_object
 
@@ -68,3 +70,16 @@ async def events(request: Request, c: ContainerDep) -> Response:
         level = logging.DEBUG if outcome.startswith("ignored") else logging.INFO
         log.log(level, "Slack event %s: %s", message.event_id or "(no id)", outcome)
     return Response(status_code=200)
+
+
+@router.post("/commands")
+async def commands(request: Request, c: ContainerDep) -> JSONResponse:
+    """The ``/radar`` slash command, as the person who typed it. The answer is for them alone
+    (ephemeral), in the reply to Slack's request: the work is one short transaction. A refusal
+    is an answer too (200), in words."""
+    body = await _verified(request, c)
+    invocation = slack_commands.invocation(body)
+    said = await run_in_threadpool(
+        c.slack.command, invocation, public_url=c.settings.effective_public_url
+    )
+    return JSONResponse({"response_type": "ephemeral", "text": said})
