@@ -118,7 +118,16 @@ def build(settings: Settings, *, clock: Clock | None = None) -> Container:
         ack_links=links,
         phone=PhoneService(uow, clock, policies, links, waker.wake),
         slack=SlackService(
-            uow, clock, policies, waker.wake, send_answer=slack.answer, incidents=incidents
+            uow,
+            clock,
+            policies,
+            waker.wake,
+            send_answer=slack.answer,
+            incidents=incidents,
+            open_view=slack.view_opener(
+                settings.slack_bot_token.get_secret_value(), settings.slack_api_url
+            ),
+            viewers_may_report=settings.viewers_may_report,
         ),
         sessions=SessionService(uow, clock, viewers_may_report=settings.viewers_may_report),
         board=BoardService(uow, clock, policies),

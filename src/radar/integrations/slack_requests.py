@@ -76,14 +76,23 @@ class Message:
         return bool(self.thread_ts) and self.thread_ts != self.ts
 
 
-def clicks(body: bytes) -> list[Click]:
-    """Radar's button presses in an interactivity request (a form with one ``payload`` field
-    holding JSON). Other interactions (link buttons, views, shortcuts) give none."""
+def payload(body: bytes) -> dict[str, Any]:
+    """The JSON of an interactivity request (a form with one ``payload`` field)."""
     try:
         form = parse_qs(body.decode("utf-8"), max_num_fields=20)
     except (UnicodeDecodeError, ValueError):
         raise InvalidInput("the body is not a form Slack sends", field="body") from None
-    payload = json_object((form.get("payload") or ["{}"])[0].encode())
+    return json_object((form.get("payload") or ["{}"])[0].encode())
+
+
+def clicks(body: bytes) -> list[Click]:
+    """Radar's button presses in an interactivity request (a form with one ``payload`` field
+    holding JSON). Other interactions (link buttons, views, shortcuts) give none."""
+    return clicks_in(payload(body))
+
+
+def clicks_in(payload: dict[str, Any]) -> list[Click]:
+    """Radar's button presses in an interactivity payload."""
     if payload.get("type") != "block_actions":
         return []
     user = _text(payload.get("user"), "id")

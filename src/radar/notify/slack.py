@@ -165,6 +165,22 @@ def answer(response_url: str, text: str, timeout: int = 5) -> None:
         raise OSError(f"Slack answered {sent.status_code} to the response URL")
 
 
+def view_opener(
+    token: str, api_url: str, timeout: int = 2
+) -> Callable[[str, dict[str, Any]], None]:
+    """``open_view(trigger_id, view)``: open a modal through ``views.open``, once, within the
+    trigger's three seconds (a short timeout, no retries). ``DeliveryError`` when Slack did not
+    open it (refused, down, slow) or no bot token is set."""
+
+    def open_view(trigger_id: str, view: dict[str, Any]) -> None:
+        if not token.strip():
+            raise DeliveryError("Slack: no bot token", retryable=False)
+        web = client(token, api_url, timeout=timeout)
+        SlackSender._call(web.views_open, trigger_id=trigger_id, view=view)
+
+    return open_view
+
+
 def _refused(exc: SlackApiError) -> DeliveryError:
     response = exc.response
     error = str(response.get("error", "unknown_error"))

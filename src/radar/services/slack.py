@@ -19,6 +19,7 @@ import logging
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import datetime
+from typing import Any
 
 from radar.clock import Clock
 from radar.domain import incident as inc
@@ -32,9 +33,17 @@ from radar.domain.policy import Person, Policy
 from radar.domain.roles import Role
 from radar.integrations.slack_commands import USAGE, Command, Invocation, parse
 from radar.integrations.slack_requests import ACKNOWLEDGE, Click, Message
+from radar.integrations.slack_views import (
+    DESCRIPTION,
+    SERVICE,
+    SEVERITY,
+    TITLE,
+    Submission,
+    declare_view,
+)
 from radar.services import response
 from radar.services.access import actor, require, visible
-from radar.services.incidents import IncidentService, incident_id
+from radar.services.incidents import Declaration, IncidentService, incident_id
 from radar.services.policies import PolicyService
 from radar.store.uow import UnitOfWork, UnitOfWorkProvider
 
@@ -58,6 +67,8 @@ class SlackService:
         wake: Callable[[], None] = lambda: None,
         send_answer: Callable[[str, str], None] | None = None,
         incidents: IncidentService | None = None,
+        open_view: Callable[[str, dict[str, Any]], None] | None = None,
+        viewers_may_report: bool = False,
     ) -> None:
         self._uow = uow
         self._clock = clock
@@ -65,6 +76,8 @@ class SlackService:
         self._wake = wake
         self._send_answer = send_answer
         self._incidents = incidents or IncidentService(uow, clock, policies, wake)
+        self._open_view = open_view
+        self._viewers_may_report = viewers_may_report
 
     def click(self, click: Click) -> str:
         """Acknowledge or resolve as the person who clicked; what to tell them (only them).
@@ -116,10 +129,7 @@ class SlackService:
         if cmd.problem:
             return f"{cmd.problem} (see `{slash} help`)"
         if cmd.name == "declare":
-            return (
-                f"Declare an incident on Radar's report page, with the severity guide: "
-                f"{base}/report"
-            )
+            return self._declare_modal(invocation, base)
         with self._uow() as uow:
             policy = self._policies.current_in(uow).policy
             principal = _acting(uow, policy, invocation.user)
@@ -151,6 +161,54 @@ class SlackService:
             return f"Radar did not let you do that: {exc.message}."
         except RadarError as exc:
             return f"{reference or 'Radar'}: {exc.message}"
+
+    def _declare_modal(self, invocation: Invocation, base: str) -> str:
+        """Open the declare modal through Slack's ``views.open`` (within the trigger's three
+        seconds): "" when it opened. Otherwise (Slack failing, or a person Radar cannot map to
+        an account, who may still sign in there) the link to the report page."""
+        link = f"Declare an incident on Radar's report page, with the severity guide: {base}/report"
+        with self._uow() as uow:
+            policy = self._policies.current_in(uow).policy
+            principal = _acting(uow, policy, invocation.user)
+        if isinstance(principal, str) or self._open_view is None or not invocation.trigger_id:
+            return link
+        try:
+            self._open_view(invocation.trigger_id, declare_view(policy))
+        except Exception as exc:  # Slack down, slow or refusing: the link still works
+            log.warning("could not open the declare modal in Slack: %s", exc)
+            return link
+        return ""
+
+    def submit(self, submission: Submission) -> dict[str, str]:
+        """The declare modal, submitted: declare as the person who submitted it (via Slack).
+        The errors to show on the modal, by block (none: declared, close the modal)."""
+        if not submission.title:
+            return {TITLE: "Give the incident a title."}
+        if not submission.service:
+            return {SERVICE: "Pick the affected service."}
+        if not submission.severity:
+            return {SEVERITY: "Pick a severity."}
+        with self._uow() as uow:
+            policy = self._policies.current_in(uow).policy
+            principal = _acting(uow, policy, submission.user)
+        if isinstance(principal, str):
+            return {TITLE: principal}  # why they cannot declare
+        principal = replace(principal, viewers_may_report=self._viewers_may_report)
+        data = Declaration(
+            title=submission.title,
+            service=submission.service,
+            severity=submission.severity,
+            description=submission.description,
+            restricted=submission.restricted,
+        )
+        try:
+            self._incidents.declare(principal, data, via=Via.SLACK)
+        except Forbidden as exc:
+            return {TITLE: f"Radar did not let you do that: {exc.message}."}
+        except RadarError as exc:
+            blocks = {"service": SERVICE, "severity": SEVERITY, "description": DESCRIPTION}
+            return {blocks.get(exc.field or "", TITLE): exc.message}
+        return {}
 
     def _do(self, principal: Principal, cmd: Command, reference: str, base: str) -> str:
         """One subcommand on one incident; what to say when it worked."""
@@ -258,7 +316,7 @@ def help_text(slash: str = "/radar") -> str:
             "acts on the only open incident, if there is exactly one.",
             *lines,
             f"An update is internal unless `--public` comes before its text. "
-            f"`{slash} declare` links to Radar's report page.",
+            f"`{slash} declare` opens a form to declare an incident.",
         ]
     )
 

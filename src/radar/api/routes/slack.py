@@ -21,7 +21,7 @@ from starlette.concurrency import run_in_threadpool
 from radar.api.deps import ContainerDep
 from radar.bootstrap import Container
 from radar.domain.errors import NotFound
-from radar.integrations import slack_commands
+from radar.integrations import slack_commands, slack_views
 from radar.integrations import slack_requests as slack
 from radar.integrations.parsing import json_object
 
@@ -46,9 +46,17 @@ async def _verified(request: Request, c: Container) -> bytes:
 @router.post("/interactivity", response_class=Response)
 async def interactivity(request: Request, c: ContainerDep, later: BackgroundTasks) -> Response:
     """A button pressed on one of Radar's cards: Acknowledge or Resolve, as the person who
-    pressed it. They alone are told what happened; others see the card change."""
+    pressed it. They alone are told what happened; others see the card change. Or the
+    ``/radar declare`` modal submitted: declared (``clear``), or its errors, by block."""
     body = await _verified(request, c)
-    for click in slack.clicks(body):
+    payload = slack.payload(body)
+    declared = slack_views.submission(payload)
+    if declared is not None:  # the declare modal, submitted: Slack waits for the verdict
+        errors = await run_in_threadpool(c.slack.submit, declared)
+        if errors:
+            return JSONResponse({"response_action": "errors", "errors": errors})
+        return JSONResponse({"response_action": "clear"})
+    for click in slack.clicks_in(payload):
         said = await run_in_threadpool(c.slack.click, click)
         if slack.response_url_allowed(click.response_url, c.settings.slack_api_url):
             later.add_task(c.slack.answer, click.response_url, said)
@@ -73,7 +81,7 @@ async def events(request: Request, c: ContainerDep) -> Response:
 
 
 @router.post("/commands")
-async def commands(request: Request, c: ContainerDep) -> JSONResponse:
+async def commands(request: Request, c: ContainerDep) -> Response:
     """The ``/radar`` slash command, as the person who typed it. The answer is for them alone
     (ephemeral), in the reply to Slack's request: the work is one short transaction. A refusal
     is an answer too (200), in words."""
@@ -82,4 +90,6 @@ async def commands(request: Request, c: ContainerDep) -> JSONResponse:
     said = await run_in_threadpool(
         c.slack.command, invocation, public_url=c.settings.effective_public_url
     )
+    if not said:  # ``/radar declare`` opened its modal: nothing more to say
+        return Response(status_code=200)
     return JSONResponse({"response_type": "ephemeral", "text": said})
