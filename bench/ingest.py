@@ -79,7 +79,7 @@ from radar.domain.access import Principal, User, UserRole
 from radar.domain.alerts import Kind
 from radar.store.tables import AlertRow, IncidentRow, NotificationRow, TimerRow
 from rawhttp import RawConnection
-from report import QUIET_CORES, Machine, revision, today
+from report import QUIET_CORES, Machine, revision, summary_cells, today
 from server import Server, _stop, free_port, serving
 
 SERVICE = "checkout"  # from examples/policy.yaml
@@ -702,16 +702,7 @@ def run_rows(report: IngestReport) -> str:
             r.app,
             _database(report, r.backend),
             r.workload,
-            f"{s.count:,}",
-            f"{s.throughput:.0f}",
-            f"{s.p50_ms:.1f}",
-            f"{s.p90_ms:.1f}",
-            f"{s.p99_ms:.1f}",
-            f"{s.max_ms:.1f}",
-            _figure(s.server_cpu_ms_per_request),
-            _figure(s.database_cpu_ms_per_request),
-            _figure(s.client_cpu_ms_per_request),
-            _figure(s.other_cpu_cores),
+            *summary_cells(s),
             f"{r.load_1min:.2f}",
         ]
         rows.append("| " + " | ".join(cells) + " |")

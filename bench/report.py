@@ -115,6 +115,19 @@ def _row(report: Report, s: Summary) -> str:
         report.sqlite_synchronous or "n/a",
         report.client,
         s.name,
+        *summary_cells(s),
+        met if target is None else f"{met} (< {target:.0f} ms)",
+    ]
+    return "| " + " | ".join(cells) + " |"
+
+
+def _figure(value: float | None) -> str:
+    return "n/a" if value is None else f"{value:.2f}"
+
+
+def summary_cells(s: Summary) -> list[str]:
+    """A phase's figures as table cells: count, throughput, latencies, CPU, other cores."""
+    return [
         f"{s.count:,}",
         f"{s.throughput:.0f}",
         f"{s.p50_ms:.1f}",
@@ -125,13 +138,7 @@ def _row(report: Report, s: Summary) -> str:
         _figure(s.database_cpu_ms_per_request),
         _figure(s.client_cpu_ms_per_request),
         _figure(s.other_cpu_cores),
-        met if target is None else f"{met} (< {target:.0f} ms)",
     ]
-    return "| " + " | ".join(cells) + " |"
-
-
-def _figure(value: float | None) -> str:
-    return "n/a" if value is None else f"{value:.2f}"
 
 
 def busy_elsewhere(report: Report) -> list[str]:

@@ -6,42 +6,29 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from typing import Any
 from urllib.parse import urlencode
 
 import pytest
 
-from radar.api.app import create_app
 from radar.clock import FrozenClock
 from radar.domain.access import UserRole
 from radar.domain.errors import NotFound
-from radar.settings import Settings
 from tests.integration.test_slack_commands import PUBLIC_URL, UNKNOWN, form
-from tests.integration.test_slack_inbound import LAURA, POSTED, SECRET, Slack, account, kinds
-from tests.support.live import serve
-from tests.support.radar import radar_with, run_engine
-from tests.support.recorder import Reply, recording
+from tests.integration.test_slack_inbound import LAURA, Slack, account, kinds, slack_radar
+from tests.support.radar import run_engine
+from tests.support.recorder import Reply
 
 TRIGGER = "13345224609.738474920.8088930838d88f008e0"  # the trigger id of ``form``
 LINK = f"Declare an incident on Radar's report page, with the severity guide: {PUBLIC_URL}/report"
 
 
-@contextmanager
-def declaring_radar(db_url: str, clock: FrozenClock, **overrides: Any) -> Iterator[Slack]:
+def declaring_radar(
+    db_url: str, clock: FrozenClock, **overrides: Any
+) -> AbstractContextManager[Slack]:
     """Radar with its Slack app and no incident yet."""
-    with recording() as api:
-        api.default = Reply(body=POSTED)
-        given: dict[str, Any] = {
-            "database_url": db_url,
-            "slack_bot_token": "xoxb-test",
-            "slack_api_url": api.url + "/api/",
-            "slack_signing_secret": SECRET,
-            "public_url": PUBLIC_URL,
-        }
-        settings = Settings(**(given | overrides))
-        with radar_with(settings, clock, declare=False) as c, serve(create_app(c)) as url:
-            yield Slack(c, clock, api, url)
+    return slack_radar(db_url, clock, declare=False, **{"public_url": PUBLIC_URL} | overrides)
 
 
 @pytest.fixture

@@ -106,7 +106,10 @@ class Slack:
 
 
 @contextmanager
-def slack_radar(db_url: str, clock: FrozenClock, **overrides: Any) -> Iterator[Slack]:
+def slack_radar(
+    db_url: str, clock: FrozenClock, *, declare: bool = True, **overrides: Any
+) -> Iterator[Slack]:
+    """Radar with its Slack app; unless ``declare`` is False, a Sev2 whose card is in #radar."""
     with recording() as api:
         api.default = Reply(body=POSTED)
         given: dict[str, Any] = {
@@ -116,7 +119,7 @@ def slack_radar(db_url: str, clock: FrozenClock, **overrides: Any) -> Iterator[S
             "slack_signing_secret": SECRET,
         }
         settings = Settings(**(given | overrides))
-        with radar_with(settings, clock) as c, serve(create_app(c)) as url:
+        with radar_with(settings, clock, declare=declare) as c, serve(create_app(c)) as url:
             run_engine(c)  # step 1 of the Sev2: the card in #radar, with its ts
             yield Slack(c, clock, api, url)
 

@@ -97,3 +97,9 @@ def keep_signin_token(response: Response, request: Request, token: str) -> None:
 def signin_token_matches(request: Request, sent: str) -> bool:
     kept = request.cookies.get(SIGNIN_COOKIE, "")
     return bool(kept) and hmac.compare_digest(kept, sent)
+
+
+def safe_then(then: str) -> str:
+    """Where to go after signing in: only a path on this site, never an open redirect
+    (``//host`` or ``/\\host``)."""
+    return then if then.startswith("/") and not then.startswith(("//", "/\\")) else "/"

@@ -15,6 +15,7 @@ from radar.web.auth import (
     keep_session,
     keep_signin_token,
     posted,
+    safe_then,
     session_of,
     signin_token,
     signin_token_matches,
@@ -24,14 +25,10 @@ from radar.web.pages import page
 router = APIRouter(include_in_schema=False)
 
 
-def _safe(then: str) -> str:
-    """Only a path on this site: never an open redirect."""
-    return then if then.startswith("/") and not then.startswith("//") else "/"
-
-
-def _form(
+def signin_form(
     request: Request, then: str, username: str = "", error: str = "", status: int = 200
 ) -> HTMLResponse:
+    """The sign-in page (again, with ``error`` and ``status`` when an attempt failed)."""
     token = signin_token(request)
     response = page(
         request,
@@ -50,29 +47,29 @@ def _form(
 @router.get("/signin", response_class=HTMLResponse)
 async def signin_page(request: Request, then: str = "/") -> Response:
     if await session_of(request) is not None:
-        return RedirectResponse(_safe(then), status_code=303)
-    return _form(request, _safe(then))
+        return RedirectResponse(safe_then(then), status_code=303)
+    return signin_form(request, safe_then(then))
 
 
 @router.post("/signin", response_class=HTMLResponse)
 async def signin(request: Request) -> Response:
     form = await request.form()
     fields = {k: v for k, v in form.items() if isinstance(v, str)}
-    then = _safe(fields.get("then", "/"))
+    then = safe_then(fields.get("then", "/"))
     username = fields.get("username", "")
     if not signin_token_matches(request, fields.get("csrf", "")):
-        return _form(request, then, username, EXPIRED_FORM, 403)
+        return signin_form(request, then, username, EXPIRED_FORM, 403)
     sessions = container_of(request).sessions
     address = request.client.host if request.client else ""
     password = fields.get("password", "")
     try:
         session = await run_in_threadpool(sessions.sign_in, username, password, address)
     except TooManySignIns as exc:
-        refused = _form(request, then, username, exc.message, 429)
+        refused = signin_form(request, then, username, exc.message, 429)
         refused.headers["Retry-After"] = str(exc.retry_after)
         return refused
     except Unauthenticated as exc:
-        return _form(request, then, username, exc.message, 401)
+        return signin_form(request, then, username, exc.message, 401)
     response = RedirectResponse(then, status_code=303)
     keep_session(response, request, session.secret)
     return response

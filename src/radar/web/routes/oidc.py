@@ -23,9 +23,9 @@ from radar.domain.errors import (
     RadarError,
     Unauthenticated,
 )
-from radar.web.auth import container_of, keep_session, keep_signin_token, secure, signin_token
+from radar.web.auth import container_of, keep_session, safe_then, secure
 from radar.web.oidc import OidcConfig, Pending, Provider
-from radar.web.pages import page
+from radar.web.routes.auth import signin_form
 
 router = APIRouter(include_in_schema=False)
 
@@ -48,26 +48,10 @@ def _provider(request: Request) -> Provider:
     return made
 
 
-def _safe(then: str) -> str:
-    """Only a path on this site: never an open redirect (``//host`` or ``/\\host``)."""
-    return then if then.startswith("/") and not then.startswith(("//", "/\\")) else "/"
-
-
 def _refused(request: Request, then: str, exc: RadarError) -> HTMLResponse:
     """The sign-in page again, saying why."""
-    token = signin_token(request)
     status = 403 if isinstance(exc, Forbidden) else 401
-    response = page(
-        request,
-        "signin.html",
-        None,
-        status,
-        then=then,
-        username="",
-        error=exc.message,
-        signin_token=token,
-    )
-    keep_signin_token(response, request, token)
+    response = signin_form(request, then, error=exc.message, status=status)
     response.delete_cookie(COOKIE, path=COOKIE_PATH)
     return response
 
@@ -75,7 +59,7 @@ def _refused(request: Request, then: str, exc: RadarError) -> HTMLResponse:
 @router.get("/signin/oidc", response_class=HTMLResponse)
 async def signin_oidc(request: Request, then: str = "/") -> Response:
     provider = _provider(request)
-    then = _safe(then)
+    then = safe_then(then)
     try:
         url, pending = await provider.begin(then)
     except RadarError as exc:
@@ -123,7 +107,7 @@ async def signin_oidc_callback(
         return _refused(request, then, Unauthenticated(said))
     except RadarError as exc:
         return _refused(request, then, exc)
-    response = RedirectResponse(_safe(then), status_code=303)
+    response = RedirectResponse(safe_then(then), status_code=303)
     keep_session(response, request, session.secret)
     response.delete_cookie(COOKIE, path=COOKIE_PATH)
     return response
