@@ -34,6 +34,7 @@ from radar.services.phone import PhoneService
 from radar.services.policies import PolicyService
 from radar.services.sessions import SessionService
 from radar.services.slack import SlackService
+from radar.services.slack_directory import SlackDirectory
 from radar.services.status import StatusService
 from radar.services.triage import TriageService
 from radar.services.wakeup import Waker
@@ -128,6 +129,12 @@ def build(settings: Settings, *, clock: Clock | None = None) -> Container:
                 settings.slack_bot_token.get_secret_value(), settings.slack_api_url
             ),
             viewers_may_report=settings.viewers_may_report,
+            directory=SlackDirectory(
+                slack.email_lookup(
+                    settings.slack_bot_token.get_secret_value(), settings.slack_api_url
+                ),
+                clock,
+            ),
         ),
         sessions=SessionService(uow, clock, viewers_may_report=settings.viewers_may_report),
         board=BoardService(uow, clock, policies),

@@ -21,7 +21,10 @@ from tests.support.radar import ANA, run_engine
 PUBLIC_URL = "https://radar.example.com"
 SAM = "U0SAM0002"
 ANA_SLACK = "U0ANA0004"
-UNKNOWN = "Radar does not know you: ask an admin to add your Slack id to the policy."
+UNKNOWN = (
+    "Radar does not know you: ask an admin to add your Slack id, or the email address your "
+    "Slack profile shows, to your person in the policy."
+)
 
 
 @pytest.fixture

@@ -378,7 +378,8 @@ def test_resolve_resolves_once_naming_who_clicked(slack: Slack) -> None:
         (
             "U0NOBODY",
             None,
-            "Radar does not know you: ask an admin to add your Slack id to the policy.",
+            "Radar does not know you: ask an admin to add your Slack id, or the email address your "
+            "Slack profile shows, to your person in the policy.",
         ),
         (
             "U0SAM0002",  # sam is in the policy, without a Radar account
@@ -457,3 +458,59 @@ def test_an_answer_goes_only_to_slack_or_the_configured_web_api_host(slack: Slac
         slack.post("interactivity", slack.click("radar_ack"))
         assert slack.answers(1) == ["INC-1 was already acknowledged by Laura Gómez."]
         assert elsewhere.requests == []
+
+
+# People known by email ---------------------------------------------------------------------------
+
+
+def profile(email: str | None, **user: Any) -> Reply:
+    """Slack's users.info answer for a person whose profile shows ``email``."""
+    shown = {"email": email} if email else {}
+    return Reply(body={"ok": True, "user": {"id": "U0OTHER", "profile": shown, **user}})
+
+
+def test_a_slack_user_the_policy_knows_by_email_acts_as_that_person(slack: Slack) -> None:
+    account(slack.radar, "laura")
+    slack.api.by_path["/api/users.info"] = profile("Laura@Example.com")
+    for _ in range(2):
+        slack.post("interactivity", slack.click("radar_ack", user="U0OTHER"))
+    incident, _ = slack.incident()
+    assert incident.acknowledgement is not None
+    assert incident.acknowledgement.by == "Laura Gómez"
+    assert sorted(slack.answers(2)) == [
+        "INC-1 was already acknowledged by Laura Gómez.",
+        "You acknowledged INC-1.",
+    ]
+    asked = [r for r in slack.api.requests if r.path.startswith("/api/users.info")]
+    assert [r.form()["user"] for r in asked] == [["U0OTHER"]]  # asked once, then kept
+
+
+def test_a_reply_by_a_person_known_by_email_is_theirs(slack: Slack) -> None:
+    slack.api.by_path["/api/users.info"] = profile("laura@example.com")
+    slack.reply("Ev0020", user="U0OTHER")
+    incident, _ = slack.incident()
+    assert incident.acknowledgement is not None
+    assert incident.acknowledgement.by == "Laura Gómez"
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [
+        profile("stranger@example.com"),  # nobody in the policy has that address
+        profile("laura@example.com", is_bot=True),  # a bot is nobody
+        profile("laura@example.com", deleted=True),  # nor is a deactivated account
+        profile(None),  # no address shown
+        Reply(status=200, body={"ok": False, "error": "missing_scope"}),  # no users:read.email
+        Reply(status=503, body={"ok": False, "error": "service_unavailable"}),  # Slack down
+    ],
+    ids=["stranger", "bot", "deleted", "no-email", "missing-scope", "slack-down"],
+)
+def test_a_slack_user_slack_cannot_tie_to_a_person_is_told_and_changes_nothing(
+    slack: Slack, answer: Reply
+) -> None:
+    account(slack.radar, "laura")
+    slack.api.by_path["/api/users.info"] = answer
+    assert slack.post("interactivity", slack.click("radar_ack", user="U0OTHER")).status_code == 200
+    assert slack.incident()[0].acknowledgement is None
+    (said,) = slack.answers(1)
+    assert said.startswith("Radar does not know you")

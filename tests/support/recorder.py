@@ -43,8 +43,11 @@ class Recorder:
     replies: list[Reply] = field(default_factory=list)  # used in order; then ``default``
     release: threading.Event = field(default_factory=threading.Event)
     default: Reply = field(default_factory=Reply)
+    by_path: dict[str, Reply] = field(default_factory=dict)  # always this reply at this path
 
-    def next_reply(self) -> Reply:
+    def next_reply(self, path: str = "") -> Reply:
+        if path in self.by_path:
+            return self.by_path[path]
         return self.replies.pop(0) if self.replies else self.default
 
     def paths(self) -> list[str]:
@@ -62,7 +65,7 @@ def recording() -> Iterator[Recorder]:
             recorder.requests.append(
                 Request("POST", self.path, {k.lower(): v for k, v in self.headers.items()}, body)
             )
-            reply = recorder.next_reply()
+            reply = recorder.next_reply(self.path)
             if reply.hang:
                 recorder.release.wait(reply.hang)
             payload = json.dumps(reply.body).encode()

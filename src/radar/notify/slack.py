@@ -181,6 +181,26 @@ def view_opener(
     return open_view
 
 
+def email_lookup(token: str, api_url: str, timeout: int = 2) -> Callable[[str], str | None]:
+    """``email_of(user_id)``: the address on a Slack user's profile (``users.info``, with the
+    ``users:read.email`` scope), None for bots, deleted users and profiles without one. Once,
+    with a short timeout: it runs while Slack waits for Radar's answer. ``DeliveryError`` when
+    Slack does not answer."""
+
+    def email_of(user_id: str) -> str | None:
+        if not token.strip():
+            return None
+        web = client(token, api_url, timeout=timeout)
+        found = SlackSender._call(web.users_info, user=user_id).get("user")
+        if not isinstance(found, dict) or found.get("is_bot") or found.get("deleted"):
+            return None
+        profile = found.get("profile")
+        email = profile.get("email") if isinstance(profile, dict) else None
+        return email.strip() if isinstance(email, str) and "@" in email else None
+
+    return email_of
+
+
 def _refused(exc: SlackApiError) -> DeliveryError:
     response = exc.response
     error = str(response.get("error", "unknown_error"))

@@ -1,7 +1,8 @@
 """What people do in Slack, once the API has checked Slack's signature: press Acknowledge or
 Resolve on Radar's card, or reply in the card's thread.
 
-A Slack user is a person of the policy by their ``slack`` id, and that person acts through the
+A Slack user is a person of the policy by their ``slack`` id, or else by the email address
+Slack gives for them (``services/slack_directory.py``), and that person acts through the
 Radar account named like their id (``laura``), with that account's permissions: a button does
 what the same person could do in Radar, and a restricted incident stays invisible to whoever
 takes no part in it. A reply in the thread is a response, not a command: it acknowledges for
@@ -45,11 +46,15 @@ from radar.services import response
 from radar.services.access import actor, require, visible
 from radar.services.incidents import Declaration, IncidentService, incident_id
 from radar.services.policies import PolicyService
+from radar.services.slack_directory import SlackDirectory
 from radar.store.uow import UnitOfWork, UnitOfWorkProvider
 
 log = logging.getLogger(__name__)
 
-UNKNOWN = "Radar does not know you: ask an admin to add your Slack id to the policy."
+UNKNOWN = (
+    "Radar does not know you: ask an admin to add your Slack id, or the email address your "
+    "Slack profile shows, to your person in the policy."
+)
 STATUS_LIMIT = 10  # `/radar status` lists at most this many open incidents
 ROLE_NAMES = {
     Role.COMMANDER: "commander",
@@ -69,6 +74,7 @@ class SlackService:
         incidents: IncidentService | None = None,
         open_view: Callable[[str, dict[str, Any]], None] | None = None,
         viewers_may_report: bool = False,
+        directory: SlackDirectory | None = None,
     ) -> None:
         self._uow = uow
         self._clock = clock
@@ -78,16 +84,24 @@ class SlackService:
         self._incidents = incidents or IncidentService(uow, clock, policies, wake)
         self._open_view = open_view
         self._viewers_may_report = viewers_may_report
+        self._directory = directory or SlackDirectory(None, clock)
+
+    def _who(self, slack_user: str) -> tuple[Policy, Person | None]:
+        """The current policy, and the person of it a Slack user is (by Slack id, else by the
+        email Slack gives): looked up before any write transaction, as it may ask Slack."""
+        policy = self._policies.current().policy
+        return policy, self._directory.person(policy, slack_user)
 
     def click(self, click: Click) -> str:
         """Acknowledge or resolve as the person who clicked; what to tell them (only them).
         A second click (or Slack sending the click again) changes nothing and says so."""
+        _, person = self._who(click.user)
         now = self._clock.now()
         scheduled = False
         with self._uow(write=True) as uow:
             try:
                 policy = self._policies.current_in(uow).policy
-                principal = _acting(uow, policy, click.user)
+                principal = _acting(uow, person)
                 if isinstance(principal, str):
                     return principal  # why they cannot act
                 number = incident_id(click.reference)
@@ -130,13 +144,13 @@ class SlackService:
             return f"{cmd.problem} (see `{slash} help`)"
         if cmd.name == "declare":
             return self._declare_modal(invocation, base)
+        policy, person = self._who(invocation.user)
         with self._uow() as uow:
-            policy = self._policies.current_in(uow).policy
-            principal = _acting(uow, policy, invocation.user)
+            principal = _acting(uow, person)
         if isinstance(principal, str):
             return principal  # why they cannot act
         if cmd.name == "role" and cmd.assignee_slack:
-            named = person_of(policy, cmd.assignee_slack)
+            named = self._directory.person(policy, cmd.assignee_slack)
             if named is None and not cmd.assignee:
                 return (
                     f"Radar does not know <@{cmd.assignee_slack}>: ask an admin to add their "
@@ -167,9 +181,9 @@ class SlackService:
         seconds): "" when it opened. Otherwise (Slack failing, or a person Radar cannot map to
         an account, who may still sign in there) the link to the report page."""
         link = f"Declare an incident on Radar's report page, with the severity guide: {base}/report"
+        policy, person = self._who(invocation.user)
         with self._uow() as uow:
-            policy = self._policies.current_in(uow).policy
-            principal = _acting(uow, policy, invocation.user)
+            principal = _acting(uow, person)
         if isinstance(principal, str) or self._open_view is None or not invocation.trigger_id:
             return link
         try:
@@ -188,9 +202,9 @@ class SlackService:
             return {SERVICE: "Pick the affected service."}
         if not submission.severity:
             return {SEVERITY: "Pick a severity."}
+        _, person = self._who(submission.user)
         with self._uow() as uow:
-            policy = self._policies.current_in(uow).policy
-            principal = _acting(uow, policy, submission.user)
+            principal = _acting(uow, person)
         if isinstance(principal, str):
             return {TITLE: principal}  # why they cannot declare
         principal = replace(principal, viewers_may_report=self._viewers_may_report)
@@ -287,6 +301,7 @@ class SlackService:
         if len(found) != 1:  # none, or one message about several incidents: which one?
             return "ignored: not in the thread of one open incident's card"
         (number,) = found
+        _, person = self._who(message.user)
         now = self._clock.now()
         with self._uow(write=True) as uow:
             policy = self._policies.current_in(uow).policy
@@ -295,7 +310,6 @@ class SlackService:
             current = uow.incidents.get(number, for_update=True)
             if not current.is_open or current.acknowledgement is not None:
                 return f"ignored: {current.reference} needs no acknowledgement"
-            person = person_of(policy, message.user)
             if current.restricted and not _takes_part(uow, current, person):
                 return f"ignored: {current.reference} is restricted"
             if not uow.slack_events.first_time(message.event_id, number, now):
@@ -349,14 +363,8 @@ def _status(incident: Incident, base: str) -> str:
     return "\n".join(lines)
 
 
-def person_of(policy: Policy, slack_user: str) -> Person | None:
-    """The person of the policy whose ``slack`` id is ``slack_user``."""
-    return next((p for p in policy.people if p.slack and p.slack == slack_user), None)
-
-
-def _acting(uow: UnitOfWork, policy: Policy, slack_user: str) -> Principal | str:
-    """Who a Slack user acts as in Radar, or why they cannot."""
-    person = person_of(policy, slack_user)
+def _acting(uow: UnitOfWork, person: Person | None) -> Principal | str:
+    """Who a Slack user (the policy's ``person``) acts as in Radar, or why they cannot."""
     if person is None:
         return UNKNOWN
     principal = _principal(uow, person)
