@@ -35,6 +35,7 @@ from radar.services.policies import PolicyService
 from radar.services.sessions import SessionService
 from radar.services.slack import SlackService
 from radar.services.slack_directory import SlackDirectory
+from radar.services.slack_pins import SlackPins
 from radar.services.status import StatusService
 from radar.services.triage import TriageService
 from radar.services.wakeup import Waker
@@ -59,6 +60,7 @@ class Container:
     ack_links: AckLinkService
     phone: PhoneService
     slack: SlackService
+    slack_pins: SlackPins
     sessions: SessionService
     board: BoardService
     ingest: IngestService
@@ -90,6 +92,8 @@ def build(settings: Settings, *, clock: Clock | None = None) -> Container:
     incidents = IncidentService(uow, clock, policies, waker.wake)
     ingest = IngestService(uow, clock, policies, waker.wake, key_ttl=remembered)
     closers.append(ingest.close)  # before the database closes: it stores what is queued
+    slack_token = settings.slack_bot_token.get_secret_value()
+    directory = SlackDirectory(slack.email_lookup(slack_token, settings.slack_api_url), clock)
     return Container(
         settings=settings,
         clock=clock,
@@ -125,16 +129,16 @@ def build(settings: Settings, *, clock: Clock | None = None) -> Container:
             waker.wake,
             send_answer=slack.answer,
             incidents=incidents,
-            open_view=slack.view_opener(
-                settings.slack_bot_token.get_secret_value(), settings.slack_api_url
-            ),
+            open_view=slack.view_opener(slack_token, settings.slack_api_url),
             viewers_may_report=settings.viewers_may_report,
-            directory=SlackDirectory(
-                slack.email_lookup(
-                    settings.slack_bot_token.get_secret_value(), settings.slack_api_url
-                ),
-                clock,
-            ),
+            directory=directory,
+        ),
+        slack_pins=SlackPins(
+            uow,
+            clock,
+            policies,
+            directory,
+            slack.message_fetcher(slack_token, settings.slack_api_url),
         ),
         sessions=SessionService(uow, clock, viewers_may_report=settings.viewers_may_report),
         board=BoardService(uow, clock, policies),

@@ -328,6 +328,7 @@ def test_the_card_in_a_channel_acknowledges_with_an_action(slack: Slack) -> None
     assert [(e["action_id"], e.get("value")) for e in actions["elements"]] == [
         ("radar_ack", "INC-1"),
         ("radar_resolve", "INC-1"),
+        ("radar_update", "INC-1"),
         ("radar_open", None),
     ]
 
@@ -355,7 +356,11 @@ def test_a_double_click_acknowledges_once(slack: Slack) -> None:
     run_engine(slack.radar)
     (update,) = [r.json() for r in slack.api.requests if r.path == "/api/chat.update"]
     (actions,) = [b for b in update["blocks"] if b["type"] == "actions"]
-    assert [e["action_id"] for e in actions["elements"]] == ["radar_resolve", "radar_open"]
+    assert [e["action_id"] for e in actions["elements"]] == [
+        "radar_resolve",
+        "radar_update",
+        "radar_open",
+    ]
 
 
 def test_resolve_resolves_once_naming_who_clicked(slack: Slack) -> None:

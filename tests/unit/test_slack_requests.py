@@ -8,6 +8,7 @@ import hmac
 import json
 from dataclasses import replace
 from datetime import timedelta
+from typing import Any
 from urllib.parse import urlencode
 
 import pytest
@@ -121,14 +122,15 @@ def test_the_cards_buttons_read_back_as_clicks() -> None:
             "type": "block_actions",
             "user": {"id": "U0LAURA01"},
             "response_url": "https://hooks.slack.com/actions/T1/1/x",
+            "trigger_id": "1.2.3",
             "actions": pressed,
         }
     )
+    url = "https://hooks.slack.com/actions/T1/1/x"
     assert slack.clicks(body) == [
-        slack.Click(
-            "U0LAURA01", slack.ACKNOWLEDGE, "INC-7", "https://hooks.slack.com/actions/T1/1/x"
-        ),
-        slack.Click("U0LAURA01", slack.RESOLVE, "INC-7", "https://hooks.slack.com/actions/T1/1/x"),
+        slack.Click("U0LAURA01", slack.ACKNOWLEDGE, "INC-7", url, "1.2.3"),
+        slack.Click("U0LAURA01", slack.RESOLVE, "INC-7", url, "1.2.3"),
+        slack.Click("U0LAURA01", slack.UPDATE, "INC-7", url, "1.2.3"),
     ]
 
 
@@ -138,10 +140,10 @@ def test_a_channel_card_acknowledges_by_action_only_while_it_waits_for_one() -> 
         return [e["action_id"] for e in found[0]["elements"]] if found else []
 
     n = card()
-    assert buttons(n, interactive=True) == ["radar_ack", "radar_resolve"]
+    assert buttons(n, interactive=True) == ["radar_ack", "radar_resolve", "radar_update"]
     assert buttons(n, interactive=False) == ["radar_ack_link", "radar_resolve"]
     acked = replace(n, facts=(*n.facts[:2], ("Acknowledged", "by Ana")))
-    assert buttons(acked, interactive=True) == ["radar_resolve"]
+    assert buttons(acked, interactive=True) == ["radar_resolve", "radar_update"]
     direct = replace(n, target="engineering_manager", address="U0LAURA01")
     assert buttons(direct, interactive=True) == ["radar_ack_link", "radar_resolve"]
 
@@ -229,7 +231,7 @@ def test_the_manifest_points_slack_at_the_public_url() -> None:
     }
     events = made["settings"]["event_subscriptions"]
     assert events["request_url"] == "https://radar.example.com/integrations/slack/events"
-    assert set(events["bot_events"]) == {"message.channels", "message.groups"}
+    assert set(events["bot_events"]) == {"message.channels", "message.groups", "reaction_added"}
     (command,) = made["features"]["slash_commands"]
     assert (command["command"], command["url"]) == (
         "/radar",
@@ -237,3 +239,58 @@ def test_the_manifest_points_slack_at_the_public_url() -> None:
     )
     scopes = set(made["oauth_config"]["scopes"]["bot"])
     assert {"chat:write", "chat:write.public", "channels:history", "groups:history"} <= scopes
+    # Incident channels: opened (public or private), found again, people invited.
+    assert {"channels:manage", "groups:write", "channels:read", "groups:read"} <= scopes
+    (shortcut,) = made["features"]["shortcuts"]
+    assert (shortcut["type"], shortcut["callback_id"]) == ("message", "radar_timeline")
+
+
+# Pins -------------------------------------------------------------------------------------------
+
+
+def _reaction(**inner: Any) -> dict[str, Any]:
+    event = {
+        "type": "reaction_added",
+        "user": "U0SAM0002",
+        "reaction": "pushpin",
+        "item": {"type": "message", "channel": "C0INC", "ts": "1.2"},
+    } | inner
+    return {"type": "event_callback", "event_id": "Ev1", "event": event}
+
+
+def test_a_pushpin_on_a_message_is_a_pin_to_fetch() -> None:
+    pin = slack.reaction(_reaction())
+    assert pin is not None
+    assert (pin.user, pin.channel, pin.ts, pin.text) == ("U0SAM0002", "C0INC", "1.2", None)
+    assert slack.reaction(_reaction(reaction="round_pushpin")) is not None
+
+
+@pytest.mark.parametrize(
+    "inner",
+    [
+        {"reaction": "eyes"},
+        {"item": {"type": "file", "file": "F1"}},
+        {"item": "C0INC"},
+        {"user": None},
+        {"type": "reaction_removed"},
+    ],
+    ids=["other-reaction", "file", "malformed-item", "no-user", "removed"],
+)
+def test_other_reactions_are_not_pins(inner: dict[str, Any]) -> None:
+    assert slack.reaction(_reaction(**inner)) is None
+
+
+def test_the_shortcut_carries_the_message_and_where_to_answer() -> None:
+    payload = {
+        "type": "message_action",
+        "callback_id": "radar_timeline",
+        "user": {"id": "U0SAM0002"},
+        "channel": {"id": "C0RADAR"},
+        "message": {"ts": "1.3", "thread_ts": "1.1", "user": "U0LAURA01", "text": "fixed"},
+        "response_url": "https://hooks.slack.com/actions/T/1/x",
+    }
+    pin = slack.shortcut(payload)
+    assert pin is not None
+    assert (pin.thread_ts, pin.author, pin.text) == ("1.1", "U0LAURA01", "fixed")
+    assert slack.shortcut(payload | {"callback_id": "other"}) is None
+    assert slack.shortcut(payload | {"message": "fixed"}) is None

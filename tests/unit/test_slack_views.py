@@ -32,7 +32,7 @@ def test_the_modal_offers_the_policys_services_and_levels() -> None:
     assert block(view, "restricted")["element"]["type"] == "checkboxes"
 
 
-def test_the_modal_shows_each_levels_examples_and_the_guides_first_question() -> None:
+def test_the_modal_shows_each_levels_examples_and_the_whole_guide() -> None:
     view = declare_view(POLICY)
     context = [e["text"] for b in view["blocks"] if b["type"] == "context" for e in b["elements"]]
     text = "\n".join(context)
@@ -40,10 +40,14 @@ def test_the_modal_shows_each_levels_examples_and_the_guides_first_question() ->
         for example in level.examples:
             assert example in text
     assert POLICY.guide is not None
-    first = POLICY.guide.question(POLICY.guide.start)
-    assert first.text in text
-    for answer in first.answers:
-        assert answer.label in text
+    for question in POLICY.guide.questions:
+        assert question.text in text
+        for answer in question.answers:
+            assert answer.label in text
+    # Numbered in the order a reporter meets them; an answer that leads on says where.
+    assert "*1.* " + POLICY.guide.question("harm").text in text
+    assert "*2.* " + POLICY.guide.question("many").text in text
+    assert "→ see 2" in text
 
 
 def test_the_modal_keeps_within_block_kits_limits() -> None:

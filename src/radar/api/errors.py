@@ -30,6 +30,7 @@ from radar.domain.errors import (
     Problem,
     RadarError,
     Unauthenticated,
+    Unavailable,
 )
 
 log = logging.getLogger("radar.api")
@@ -40,6 +41,7 @@ STATUS: dict[type[RadarError], int] = {
     InvalidTransition: 409,
     Conflict: 409,
     Expired: 410,
+    Unavailable: 503,
     Unauthenticated: 401,
     Forbidden: 403,
 }

@@ -67,6 +67,13 @@ class Expired(RadarError):
     code = "expired"
 
 
+class Unavailable(RadarError):
+    """Something Radar depends on (Slack, say) did not answer: the same request may work later,
+    and nothing was changed."""
+
+    code = "unavailable"
+
+
 class PolicyError(InvalidInput):
     """A policy file was refused. Each problem's ``field`` is ``file:line:column``."""
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
-from radar.domain import calendar
+from radar.domain import calendar, incident_channel
 from radar.domain import events as ev
 from radar.domain import incident as inc
 from radar.domain.errors import InvalidInput
@@ -305,6 +305,49 @@ def refresh(policy: Policy, incident: Incident, target: str) -> Outgoing | None:
         contacts=((Channel.SLACK.value, channel),),
         facts=facts(incident, sev),
         kind=Kind.REFRESH,
+    )
+
+
+INCIDENT_CHANNEL = "incident_channel"  # the target of what goes to the incident's own channel
+
+
+def channel(policy: Policy, incident: Incident, people: tuple[str, ...] = ()) -> Outgoing:
+    """Open the incident's own Slack channel, or bring it up to date: its name (``address``),
+    its topic (``body``), who to invite (``contacts["slack"]``, comma-separated), whether it
+    is private, and the card posted in it when it opens."""
+    plan = incident_channel.plan(policy, incident, people)
+    try:
+        sev = policy.severity(incident.severity)
+        subject, card = _subject(incident, sev), facts(incident, sev)
+    except InvalidInput:  # the level left the policy
+        subject, card = f"{incident.reference} · {incident.severity}", ()
+    return Outgoing(
+        target=INCIDENT_CHANNEL,
+        address=plan.name,
+        label=f"#{plan.name}",
+        channels=(Channel.SLACK,),
+        subject=subject,
+        body=plan.topic,
+        contacts=(
+            (Channel.SLACK.value, ",".join(plan.invite)),
+            ("private", "yes" if plan.private else ""),
+        ),
+        facts=card,
+        kind=Kind.CHANNEL,
+    )
+
+
+def mirror(incident: Incident, update: ev.UpdatePosted) -> Outgoing:
+    """A status update, posted in the incident's own channel (found when it is sent)."""
+    seen = "public" if update.visibility is inc.Visibility.PUBLIC else "internal"
+    return Outgoing(
+        target=INCIDENT_CHANNEL,
+        address="",
+        label="the incident's channel",
+        channels=(Channel.SLACK,),
+        subject=f"{incident.reference} · {seen} update from {update.actor.name}",
+        body=update.message,
+        kind=Kind.MIRROR,
     )
 
 

@@ -23,6 +23,14 @@ class Kind(StrEnum):
     MESSAGE = "message"  # a page: a step of the response; it offers to acknowledge
     REMINDER = "reminder"  # a nudge: an update is due, a role is missing
     REFRESH = "refresh"  # bring the earlier Slack message about the incident up to date
+    CHANNEL = "channel"  # open the incident's own Slack channel, or bring it up to date
+    MIRROR = "mirror"  # a status update, posted in the incident's own Slack channel
+
+    @property
+    def is_upkeep(self) -> bool:
+        """Keeping Slack in step with the incident, not telling a person anything new: never
+        bundled, signed or windowed; a failure is noted on the timeline, nobody else is told."""
+        return self in (Kind.REFRESH, Kind.CHANNEL, Kind.MIRROR)
 
 
 class DeliveryState(StrEnum):
@@ -106,7 +114,7 @@ def window(
     n: Notification, windows: Mapping[Channel, timedelta] = WINDOWS
 ) -> tuple[str, timedelta] | None:
     """The send window ``n`` falls in: its first channel and the address there."""
-    if n.kind is Kind.REFRESH or not n.channels:
+    if n.kind.is_upkeep or not n.channels:
         return None
     channel = n.channels[0]
     span = windows.get(channel)

@@ -85,6 +85,9 @@ class Policy:
     alert_group_window: timedelta = GROUP_WINDOW
     # A person's reply in the thread of Radar's Slack card acknowledges the incident.
     slack_thread_replies_acknowledge: bool = True
+    # The levels whose incidents get a Slack channel of their own, and how its name starts.
+    slack_channel_levels: frozenset[str] = frozenset()
+    slack_channel_prefix: str = "inc"
     _severity_by_id: Mapping[str, Severity] = field(init=False, repr=False, compare=False)
     _service_by_id: Mapping[str, Service] = field(init=False, repr=False, compare=False)
     _person_by_id: Mapping[str, Person] = field(init=False, repr=False, compare=False)

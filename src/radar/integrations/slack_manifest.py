@@ -18,9 +18,14 @@ BOT_SCOPES = (
     "users:read",  # who a Slack user is
     "users:read.email",  # ... and their email, to match people by address
     "commands",  # the `/radar` slash command
-    "reactions:read",  # reactions on incident messages
+    "reactions:read",  # :pushpin: on a message in an incident's channel
+    "channels:manage",  # open an incident's channel, invite its people, set its topic
+    "groups:write",  # ... a private one, for a restricted incident
+    "channels:read",  # find an incident's channel again by its name
+    "groups:read",  # ... a private one
 )
-BOT_EVENTS = ("message.channels", "message.groups")
+BOT_EVENTS = ("message.channels", "message.groups", "reaction_added")
+TIMELINE_SHORTCUT = "radar_timeline"  # the message shortcut (integrations/slack_requests.py)
 
 
 def manifest(public_url: str, name: str = "Radar") -> dict[str, Any]:
@@ -41,6 +46,14 @@ def manifest(public_url: str, name: str = "Radar") -> dict[str, Any]:
                     "description": "Declare and respond to incidents",
                     "usage_hint": "declare | ack | update TEXT | resolve | status | help",
                     "should_escape": True,  # mentions arrive as <@U123|name>: matched by Slack id
+                }
+            ],
+            "shortcuts": [
+                {
+                    "name": "Add to incident timeline",
+                    "type": "message",
+                    "callback_id": TIMELINE_SHORTCUT,
+                    "description": "Keep this message on the incident's timeline in Radar",
                 }
             ],
         },

@@ -19,11 +19,13 @@ from slack_sdk.signature import SignatureVerifier
 from radar.clock import Clock
 from radar.domain.errors import InvalidInput, Unauthenticated
 from radar.integrations.parsing import json_object
+from radar.integrations.slack_manifest import TIMELINE_SHORTCUT
 
 WINDOW_SECONDS = 5 * 60  # Slack's replay window: older (or later) requests are refused
 # Buttons on Radar's cards (``notify/slack.py``): their ``value`` is the incident's reference.
 ACKNOWLEDGE = "radar_ack"
 RESOLVE = "radar_resolve"
+UPDATE = "radar_update"  # opens the status update modal
 # Message subtypes that are still a person writing in the thread; every other subtype is an
 # edit, a deletion, a join, a bot or an app, and is not a response.
 HUMAN_SUBTYPES = frozenset({"thread_broadcast", "file_share"})
@@ -55,9 +57,10 @@ class Click:
     """A person pressed one of Radar's buttons (``block_actions``)."""
 
     user: str  # Slack user id
-    action: str  # ACKNOWLEDGE or RESOLVE
+    action: str  # ACKNOWLEDGE, RESOLVE or UPDATE
     reference: str  # the incident, e.g. INC-42
     response_url: str  # where an answer only they see goes ("" when Slack gave none)
+    trigger_id: str = ""  # lets Radar open a modal for them, within three seconds
 
 
 @dataclass(frozen=True)
@@ -74,6 +77,67 @@ class Message:
     @property
     def is_reply(self) -> bool:
         return bool(self.thread_ts) and self.thread_ts != self.ts
+
+
+# Reactions that put a message in an incident's channel on the incident's timeline, and the
+# message shortcut that does the same anywhere Radar can tell the incident.
+PIN_REACTIONS = frozenset({"pushpin", "round_pushpin"})
+
+
+@dataclass(frozen=True)
+class Pin:
+    """A person asked for a Slack message to go on an incident's timeline: a :pushpin: on it
+    (Events API ``reaction_added``) or the *Add to incident timeline* shortcut on it."""
+
+    event_id: str  # "" for a shortcut
+    user: str  # who asked
+    channel: str
+    ts: str  # the message
+    thread_ts: str  # the thread it is in; "" when not in one, or not known (a reaction)
+    author: str  # the message's writer; "" until Radar fetched it (a reaction)
+    text: str | None  # None until Radar fetched it (a reaction)
+    response_url: str = ""  # a shortcut's: where to tell the person what happened
+
+
+def reaction(data: dict[str, Any]) -> Pin | None:
+    """A pin reaction on a message, from an ``event_callback``; None for anything else."""
+    inner = data.get("event")
+    if data.get("type") != "event_callback" or not isinstance(inner, dict):
+        return None
+    item = inner.get("item")
+    if inner.get("type") != "reaction_added" or not isinstance(item, dict):
+        return None
+    if _text(inner, "reaction") not in PIN_REACTIONS or item.get("type") != "message":
+        return None
+    event_id, channel, ts = _text(data, "event_id"), _text(item, "channel"), _text(item, "ts")
+    if not (event_id and channel and ts and _text(inner, "user")) or len(event_id) > 100:
+        return None
+    return Pin(event_id, _text(inner, "user"), channel, ts, "", "", None)
+
+
+def shortcut(payload: dict[str, Any]) -> Pin | None:
+    """The *Add to incident timeline* message shortcut; None for any other payload."""
+    if payload.get("type") != "message_action":
+        return None
+    if _text(payload, "callback_id") != TIMELINE_SHORTCUT:
+        return None
+    message = payload.get("message")
+    message = message if isinstance(message, dict) else {}
+    channel, ts = _text(payload.get("channel"), "id"), _text(message, "ts")
+    user = _text(payload.get("user"), "id")
+    if not (channel and ts and user):
+        return None
+    author = _text(message, "user") or _text(message, "username") or _text(message, "bot_id")
+    return Pin(
+        event_id="",
+        user=user,
+        channel=channel,
+        ts=ts,
+        thread_ts=_text(message, "thread_ts"),
+        author=author,
+        text=_text(message, "text"),
+        response_url=_text(payload, "response_url"),
+    )
 
 
 def payload(body: bytes) -> dict[str, Any]:
@@ -97,13 +161,14 @@ def clicks_in(payload: dict[str, Any]) -> list[Click]:
         return []
     user = _text(payload.get("user"), "id")
     response_url = _text(payload, "response_url")
+    trigger_id = _text(payload, "trigger_id")
     found = []
     for action in payload.get("actions") or []:
         if not isinstance(action, dict):
             continue
         action_id, value = _text(action, "action_id"), _text(action, "value")
-        if action_id in (ACKNOWLEDGE, RESOLVE) and value and user:
-            found.append(Click(user, action_id, value[:40], response_url))
+        if action_id in (ACKNOWLEDGE, RESOLVE, UPDATE) and value and user:
+            found.append(Click(user, action_id, value[:40], response_url, trigger_id))
     return found
 
 

@@ -12,7 +12,7 @@ import os
 from datetime import UTC, datetime
 from pathlib import Path
 
-from radar.domain.notification import Attempt, Delivered, Notification
+from radar.domain.notification import Attempt, Delivered, Kind, Notification
 
 
 class RecordNotifier:
@@ -48,4 +48,6 @@ class RecordNotifier:
             os.write(fd, data)
         finally:
             os.close(fd)
-        return Delivered("record", None, (Attempt("record", "sent", str(self.path)),))
+        # An incident's channel "exists" once recorded, so what is posted in it is recorded too.
+        opened = f"record:{notification.address}" if notification.kind is Kind.CHANNEL else None
+        return Delivered("record", opened, (Attempt("record", "sent", str(self.path), opened),))

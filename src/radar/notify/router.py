@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping
+from dataclasses import replace
 from typing import Protocol, runtime_checkable
 
 from radar.domain.notification import Attempt, Delivered, Kind, Notification
@@ -35,6 +36,14 @@ class Updater(Protocol):
         ...
 
 
+@runtime_checkable
+class ChannelKeeper(Protocol):
+    def keep_channel(self, notification: Notification, channel_id: str | None) -> Delivered:
+        """Open the incident's own channel (``channel_id`` None) or bring it up to date: the
+        delivery names the channel's id, and says ``created`` when it was opened now."""
+        ...
+
+
 class Router:
     def __init__(self, senders: Mapping[Channel, Sender]) -> None:
         self._senders = dict(senders)
@@ -46,6 +55,13 @@ class Router:
     def deliver(self, notification: Notification) -> Delivered:
         if notification.kind is Kind.REFRESH:
             return self._refresh(notification)
+        if notification.kind is Kind.CHANNEL:
+            return self._keep_channel(notification)
+        if notification.kind is Kind.MIRROR and notification.provider_id:
+            # Posted in the incident's channel, whose id the engine found.
+            notification = replace(
+                notification, contacts={Channel.SLACK.value: notification.provider_id}
+            )
         problems: list[str] = []
         attempts: list[Attempt] = []
         retryable, wait = False, None
@@ -78,6 +94,16 @@ class Router:
         raise DeliveryError(
             message, retryable=retryable, retry_after=wait, attempts=tuple(attempts)
         )
+
+    def _keep_channel(self, n: Notification) -> Delivered:
+        sender = self._senders.get(Channel.SLACK)
+        if not isinstance(sender, ChannelKeeper):
+            raise DeliveryError("no incident channel: Slack not configured", retryable=False)
+        try:
+            return sender.keep_channel(n, n.provider_id)
+        except DeliveryError as exc:
+            exc.attempts = (Attempt(Channel.SLACK.value, "failed", exc.message),)
+            raise
 
     def _refresh(self, n: Notification) -> Delivered:
         sender = self._senders.get(Channel.SLACK)

@@ -3,6 +3,7 @@ their Slack user id, through slack_sdk's ``WebClient`` and the bot token."""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from typing import Any
 
@@ -11,8 +12,12 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web import SlackResponse
 from slack_sdk.webhook import WebhookClient
 
-from radar.domain.notification import Notification
+from radar.domain.firing import INCIDENT_CHANNEL
+from radar.domain.notification import Attempt, Delivered, Notification
+from radar.domain.response import Channel
 from radar.notify.base import DeliveryError, incident_link
+
+log = logging.getLogger(__name__)
 
 # Slack errors that no retry will fix (https://api.slack.com/methods/chat.postMessage).
 PERMANENT = frozenset(
@@ -36,10 +41,13 @@ PERMANENT = frozenset(
 )
 
 
+FIND_PAGES = 20  # at most 20,000 channels looked through for one whose name is taken
+
 # The buttons Radar's Slack app answers (``integrations/slack_requests.py`` reads them back);
 # their ``value`` is the incident's reference.
 ACKNOWLEDGE = "radar_ack"
 RESOLVE = "radar_resolve"
+UPDATE = "radar_update"
 
 
 def client(token: str, api_url: str, timeout: int = 10) -> WebClient:
@@ -70,7 +78,9 @@ def blocks(
     facts = dict(n.facts)
     reference = facts.get("Reference")
     is_open = not facts.get("Status", "").startswith(("resolved", "closed", "declined"))
-    if interactive and reference and n.target.startswith("slack:"):
+    # A card in a channel (not a direct message): whoever is there may act on it.
+    in_channel = n.target.startswith("slack:") or n.target == INCIDENT_CHANNEL
+    if interactive and reference and in_channel:
         if is_open and facts.get("Acknowledged", "not yet") == "not yet":
             buttons.append(
                 {
@@ -97,6 +107,15 @@ def blocks(
                 "type": "button",
                 "text": {"type": "plain_text", "text": "Resolve"},
                 "action_id": RESOLVE,
+                "value": reference,
+            }
+        )
+    if interactive and reference and is_open and in_channel:
+        buttons.append(
+            {
+                "type": "button",
+                "text": {"type": "plain_text", "text": "Post update"},
+                "action_id": UPDATE,
                 "value": reference,
             }
         )
@@ -145,6 +164,79 @@ class SlackSender:
             blocks=blocks(n, self._public_url, interactive=self._interactive),
         )
         return provider_id
+
+    def keep_channel(self, notification: Notification, channel_id: str | None) -> Delivered:
+        """Open the incident's own channel (``conversations.create``, private for a restricted
+        incident) and post its card there, or find it when it exists already (a resend after
+        a crash: its name is taken); invite its people; set its topic. Each step can be
+        repeated without harm, so a retry redoes them all."""
+        n = notification
+        created = channel_id is None
+        if channel_id is None:
+            channel_id, created = self._open(n.address, private=n.contacts.get("private") == "yes")
+        invite = [u for u in n.contacts.get(Channel.SLACK.value, "").split(",") if u]
+        if invite:
+            try:
+                self._call(
+                    self._web.conversations_invite,
+                    channel=channel_id,
+                    users=",".join(invite),
+                    force=True,  # invite the others when one cannot be (left Slack, say)
+                )
+            except DeliveryError as exc:
+                if exc.retryable:
+                    raise
+                log.info("Slack channel %s: not everyone was invited: %s", n.label, exc.message)
+        self._call(self._web.conversations_setTopic, channel=channel_id, topic=n.body)
+        if created:
+            self._call(
+                self._web.chat_postMessage,
+                channel=channel_id,
+                text=n.subject,
+                blocks=blocks(n, self._public_url, interactive=self._interactive),
+            )
+        attempt = Attempt(Channel.SLACK.value, "created" if created else "updated", n.label)
+        return Delivered(Channel.SLACK.value, channel_id, (attempt,))
+
+    def _open(self, name: str, *, private: bool) -> tuple[str, bool]:
+        """The new channel's id, and True; or the id of the channel by that name Radar opened
+        before, and False."""
+        try:
+            made = self._call(self._web.conversations_create, name=name, is_private=private)
+        except DeliveryError as exc:
+            if exc.message != "Slack: name_taken":
+                raise
+            found = self._find(name)
+            if found is None:
+                raise DeliveryError(
+                    f"Slack: a channel #{name} exists and Radar is not in it", retryable=False
+                ) from None
+            return found, False
+        channel = made.get("channel")
+        channel_id = channel.get("id") if isinstance(channel, dict) else None
+        if not isinstance(channel_id, str) or not channel_id:
+            raise DeliveryError("Slack: conversations.create named no channel", retryable=True)
+        return channel_id, True
+
+    def _find(self, name: str) -> str | None:
+        """The id of the channel called ``name`` among those Radar's bot can see."""
+        cursor = ""
+        for _ in range(FIND_PAGES):
+            page = self._call(
+                self._web.conversations_list,
+                types="public_channel,private_channel",
+                exclude_archived=True,
+                limit=1000,
+                cursor=cursor or None,
+            )
+            for channel in page.get("channels") or []:
+                if isinstance(channel, dict) and channel.get("name") == name:
+                    return str(channel.get("id"))
+            meta = page.get("response_metadata")
+            cursor = meta.get("next_cursor", "") if isinstance(meta, dict) else ""
+            if not cursor:
+                return None
+        return None
 
     @staticmethod
     def _call(method: Callable[..., SlackResponse], **kwargs: Any) -> SlackResponse:
@@ -199,6 +291,33 @@ def email_lookup(token: str, api_url: str, timeout: int = 2) -> Callable[[str], 
         return email.strip() if isinstance(email, str) and "@" in email else None
 
     return email_of
+
+
+def message_fetcher(
+    token: str, api_url: str, timeout: int = 2
+) -> Callable[[str, str], tuple[str, str] | None]:
+    """``fetch(channel, ts)``: who wrote the message ``ts`` in ``channel``, and its text; None
+    when it is not there (deleted). Looked for in the channel, then among thread replies.
+    ``DeliveryError`` when Slack does not answer in time."""
+
+    def fetch(channel: str, ts: str) -> tuple[str, str] | None:
+        if not token.strip():
+            raise DeliveryError("Slack: no bot token", retryable=False)
+        web = client(token, api_url, timeout=timeout)
+        span = {"channel": channel, "latest": ts, "oldest": ts, "inclusive": True}
+        for method, extra in (
+            (web.conversations_history, {}),
+            (web.conversations_replies, {"ts": ts}),
+        ):
+            found = SlackSender._call(method, limit=5, **span, **extra).get("messages") or []
+            for message in found:
+                if isinstance(message, dict) and message.get("ts") == ts:
+                    author = message.get("user") or message.get("username") or message.get("bot_id")
+                    text = message.get("text")
+                    return str(author or ""), text if isinstance(text, str) else ""
+        return None
+
+    return fetch
 
 
 def _refused(exc: SlackApiError) -> DeliveryError:

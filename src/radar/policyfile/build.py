@@ -90,6 +90,7 @@ def _notify(text: str, via: list[Channel]) -> Notify:
 
 def policy(spec: PolicyFile, years: Iterable[int]) -> Policy:
     year_list = list(years)
+    channel = spec.slack.incident_channel
     return Policy(
         incident_definition=spec.incident.definition,
         emergency_test=spec.incident.test,
@@ -130,6 +131,8 @@ def policy(spec: PolicyFile, years: Iterable[int]) -> Policy:
         ),
         alert_group_window=duration.parse(spec.alerts.group_window),
         slack_thread_replies_acknowledge=spec.slack.thread_replies_acknowledge,
+        slack_channel_levels=frozenset(channel.levels if channel else ()),
+        slack_channel_prefix=channel.prefix if channel else "inc",
         webhook_mappings=tuple(
             FieldMapping(
                 id=w.id,

@@ -38,7 +38,16 @@ class Findings:
 def check(spec: PolicyFile, where: Where, years: list[int]) -> Findings:
     """``years``: those whose public holidays must resolve."""
     found = Findings()
-    for finder in (_duplicates, _people_refs, _services, _upgrades, _steps, _guide, _alert_rules):
+    for finder in (
+        _duplicates,
+        _people_refs,
+        _services,
+        _upgrades,
+        _steps,
+        _guide,
+        _alert_rules,
+        _slack,
+    ):
         found.errors.extend(finder(spec, where))
     found.errors.extend(_calendars(spec, where, years))
     found.warnings.extend(_readiness(spec, where))
@@ -133,6 +142,15 @@ def _alert_rules(spec: PolicyFile, where: Where) -> Iterator[Problem]:
             yield _unknown(where((*at, "service")), "service", rule.service, services)
         if rule.severity is not None and rule.severity not in levels:
             yield _unknown(where((*at, "severity")), "severity", rule.severity, levels)
+
+
+def _slack(spec: PolicyFile, where: Where) -> Iterator[Problem]:
+    channel = spec.slack.incident_channel
+    levels = {s.id for s in spec.severities}
+    for i, level in enumerate(channel.levels if channel else []):
+        if level not in levels:
+            at = where(("slack", "incident_channel", "levels", i))
+            yield _unknown(at, "severity", level, levels)
 
 
 def _upgrades(spec: PolicyFile, where: Where) -> Iterator[Problem]:

@@ -330,11 +330,31 @@ class AlertsSpec(Strict):
     )
 
 
+class IncidentChannelSpec(Strict):
+    levels: list[Id] = Field(
+        min_length=1,
+        max_length=20,
+        description="The levels whose incidents get a Slack channel of their own, e.g. "
+        "`[sev1, sev2]`. An incident keeps its channel when its level changes.",
+    )
+    prefix: str = Field(
+        "inc",
+        pattern=r"^[a-z0-9][a-z0-9_-]{0,19}$",
+        description="How channel names start: `inc` gives `#inc-42-checkout-down`.",
+    )
+
+
 class SlackSpec(Strict):
     thread_replies_acknowledge: bool = Field(
         True,
         description="A person's reply in the thread of Radar's Slack message about an incident "
-        "acknowledges it (bots and edits do not count).",
+        "(or in the incident's own channel) acknowledges it (bots and edits do not count).",
+    )
+    incident_channel: IncidentChannelSpec | None = Field(
+        None,
+        description="A Slack channel per incident: created when an incident of these levels is "
+        "declared (or reaches one), the people it concerns invited, its topic kept current, "
+        "status updates posted there.",
     )
 
 

@@ -136,6 +136,7 @@ class EngineService:
         uow.timers.finish(timer.id, now, result.note + firing.late_note(timer, now))
         if result.change is None:
             uow.incidents.append(incident.id, entries)
+            response.keep_channel(uow, policy, incident, now)  # the people paged are invited
             return None
         changed, events = result.change
         response.save(uow, policy, changed, events, now, before=entries)
@@ -165,6 +166,9 @@ class EngineService:
         for n in leased:
             if n.kind is Kind.REFRESH:
                 out.extend(self._refresh(uow, owner, n, now))
+                continue
+            if n.kind in (Kind.CHANNEL, Kind.MIRROR):
+                out.extend(self._in_channel(uow, owner, n, now))
                 continue
             w = notification.window(n, self._windows)
             if w is None:
@@ -201,6 +205,30 @@ class EngineService:
             uow.outbox.skip(n.id, owner, "no Slack message to update")
         return []
 
+    def _in_channel(
+        self, uow: UnitOfWork, owner: str, n: Notification, now: datetime
+    ) -> list[Notification]:
+        """The incident's own channel: opened once (a later update waits while it is being
+        opened), then kept up to date by the latest update only; a status update is posted
+        once the channel exists, and not at all if it never will."""
+        channel_id = uow.slack_channels.of_incident(n.incident_id)
+        if n.kind is Kind.CHANNEL and uow.outbox.newer_refresh(n):
+            uow.outbox.skip(n.id, owner, "superseded by a later update of the channel")
+            return []
+        if channel_id is not None:
+            return [replace(n, provider_id=channel_id)]
+        if n.kind is Kind.CHANNEL:  # earlier tries waiting to retry: this one does their work
+            reason = "superseded by a later update of the channel"
+            uow.outbox.supersede(n.incident_id, Kind.CHANNEL, n.id, now, reason)
+        before = n.id if n.kind is Kind.CHANNEL else None  # an update waits for any opening
+        if uow.outbox.pending_before(n.incident_id, Kind.CHANNEL, before):
+            uow.outbox.postpone([n.id], owner, now + REFRESH_WAIT)
+            return []
+        if n.kind is Kind.CHANNEL:
+            return [n]  # none yet: this one opens it
+        uow.outbox.skip(n.id, owner, "the incident has no Slack channel")
+        return []
+
     def _record(
         self, owner: str, n: Notification, d: Delivered | None, error: DeliveryError | None
     ) -> None:
@@ -225,7 +253,16 @@ class EngineService:
         if not uow.outbox.sent(m.id, owner, d.channel, now, d.provider_id):
             return  # the lease lapsed and another worker took it over: it records its own
         uow.outbox.add_attempts(m.id, d.attempts, now)
-        if m.kind is not Kind.REFRESH:
+        if m.kind is Kind.CHANNEL and d.provider_id:
+            if uow.slack_channels.record(m.incident_id, d.provider_id, m.address, now):
+                invited = len([u for u in m.contacts.get("slack", "").split(",") if u])
+                said = f"Opened the Slack channel {m.label} for the incident" + (
+                    f" and invited {invited} {'person' if invited == 1 else 'people'}"
+                    if invited
+                    else ""
+                )
+                uow.incidents.append(m.incident_id, [_engine_note(now, "slack_channel", said)])
+        elif not m.kind.is_upkeep:
             entry = TimelineEntry(
                 at=now,
                 kind="delivery",
@@ -245,7 +282,15 @@ class EngineService:
         if not uow.outbox.failed(m.id, owner, error.message, again, now):
             return
         uow.outbox.add_attempts(m.id, error.attempts, now)
-        if again is None and m.kind is not Kind.REFRESH:
+        if again is None and m.kind in (Kind.CHANNEL, Kind.MIRROR):
+            said = (
+                f"Could not keep the incident's Slack channel {m.label}"
+                if m.kind is Kind.CHANNEL
+                else "Could not post the status update in the incident's Slack channel"
+            )
+            note = _engine_note(now, "delivery_failed", f"{said}: {error.message}")
+            uow.incidents.append(m.incident_id, [note])
+        elif again is None and not m.kind.is_upkeep:
             told = self._tell_fallback(uow, m, error, now)
             uow.incidents.append(m.incident_id, [_gave_up(m, error, now, told)])
 
@@ -271,7 +316,7 @@ class EngineService:
         return target.value
 
     def _send(self, n: Notification) -> tuple[Delivered | None, DeliveryError | None]:
-        if n.kind is not Kind.REFRESH:
+        if not n.kind.is_upkeep:
             # Pages offer a signed acknowledge link; reminders do not.
             links = self._links
             n = notification.bundle(
@@ -333,6 +378,10 @@ def _key(incident: int, timer: Timer, o: Outgoing) -> str:
         where = f"{timer.generation}:step:{timer.level}:{timer.step}:{timer.repeat}"
         return f"{incident}:{where}:{o.target}"
     return f"{incident}:timer-{timer.id}:{o.target}"
+
+
+def _engine_note(now: datetime, kind: str, message: str) -> TimelineEntry:
+    return TimelineEntry(at=now, kind=kind, actor="Radar", via="engine", message=message)
 
 
 def _gave_up(

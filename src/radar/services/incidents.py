@@ -93,7 +93,8 @@ def declare_in(
     assert stored.id is not None
     if who.username:
         uow.participants.add(stored.id, [who.username], "reporter", now)
-    return stored, response.follow(uow, running.policy, stored, events, now)
+    opened = response.keep_channel(uow, running.policy, stored, now)
+    return stored, response.follow(uow, running.policy, stored, events, now) or opened
 
 
 def incident_id(reference: str) -> int:

@@ -9,11 +9,12 @@ import logging
 from collections.abc import Sequence
 from datetime import datetime
 
-from radar.domain import escalation, firing
+from radar.domain import escalation, firing, incident_channel
 from radar.domain import events as ev
 from radar.domain.errors import InvalidInput
 from radar.domain.events import TimelineEntry
 from radar.domain.incident import Incident
+from radar.domain.notification import Kind
 from radar.domain.policy import Policy
 from radar.store.uow import UnitOfWork
 
@@ -65,7 +66,43 @@ def save(
     the timeline, and the timers that follow. True when there is new work for the engine."""
     uow.incidents.save(incident, [*before, *(e.entry() for e in events)])
     refreshed = refresh_slack(uow, policy, incident, now)
-    return follow(uow, policy, incident, events, now) or refreshed
+    kept = keep_channel(uow, policy, incident, now, events)
+    return follow(uow, policy, incident, events, now) or refreshed or kept
+
+
+def keep_channel(
+    uow: UnitOfWork,
+    policy: Policy,
+    incident: Incident,
+    now: datetime,
+    events: Sequence[ev.Event] = (),
+) -> bool:
+    """Queue the opening of the incident's own Slack channel (its level has one, see
+    ``domain.incident_channel``), or an update when its topic or its people changed; and post
+    the status updates among ``events`` there. True when something was queued."""
+    assert incident.id is not None
+    latest = uow.outbox.latest(incident.id, Kind.CHANNEL)
+    if latest is None and not (incident.is_open and incident_channel.wanted(policy, incident)):
+        return False
+    people = tuple(name for name, _why in uow.participants.of(incident.id))
+    wanted = firing.channel(policy, incident, people)
+    queued = []
+    if latest is None or (latest.address, latest.body, latest.contacts) != (
+        wanted.address,
+        wanted.body,
+        dict(wanted.contacts),
+    ):
+        state = hashlib.sha256(repr(wanted).encode()).hexdigest()[:12]
+        queued.append((f"{incident.id}:channel:{now.isoformat()}:{state}", wanted))
+    for i, e in enumerate(events):
+        if isinstance(e, ev.UpdatePosted):
+            queued.append(
+                (f"{incident.id}:mirror:{now.isoformat()}:{i}", firing.mirror(incident, e))
+            )
+    uow.outbox.add(incident.id, None, queued, now)
+    if queued:
+        uow.timers.announce()
+    return bool(queued)
 
 
 def refresh_slack(uow: UnitOfWork, policy: Policy, incident: Incident, now: datetime) -> bool:

@@ -28,19 +28,23 @@ from radar.domain.access import Permission, Principal
 from radar.domain.errors import Forbidden, NotFound, RadarError
 from radar.domain.events import TimelineEntry
 from radar.domain.incident import Actor, Incident, Via, Visibility
-from radar.domain.lifecycle import Status
+from radar.domain.lifecycle import STATUS_CHANGES, Status
 from radar.domain.listing import IncidentFilter
 from radar.domain.policy import Person, Policy
 from radar.domain.roles import Role
 from radar.integrations.slack_commands import USAGE, Command, Invocation, parse
-from radar.integrations.slack_requests import ACKNOWLEDGE, Click, Message
+from radar.integrations.slack_requests import ACKNOWLEDGE, UPDATE, Click, Message
 from radar.integrations.slack_views import (
     DESCRIPTION,
+    MESSAGE,
     SERVICE,
     SEVERITY,
+    STATUS,
     TITLE,
     Submission,
+    UpdateSubmission,
     declare_view,
+    update_view,
 )
 from radar.services import response
 from radar.services.access import actor, require, visible
@@ -93,8 +97,11 @@ class SlackService:
         return policy, self._directory.person(policy, slack_user)
 
     def click(self, click: Click) -> str:
-        """Acknowledge or resolve as the person who clicked; what to tell them (only them).
-        A second click (or Slack sending the click again) changes nothing and says so."""
+        """Acknowledge or resolve as the person who clicked, or open the update modal for
+        them; what to tell them (only them; "" for nothing). A second click (or Slack sending
+        the click again) changes nothing and says so."""
+        if click.action == UPDATE:
+            return self._update_modal(click)
         _, person = self._who(click.user)
         now = self._clock.now()
         scheduled = False
@@ -175,6 +182,69 @@ class SlackService:
             return f"Radar did not let you do that: {exc.message}."
         except RadarError as exc:
             return f"{reference or 'Radar'}: {exc.message}"
+
+    def _update_modal(self, click: Click) -> str:
+        """*Post update*: open the update modal (within the click's three seconds), "" when it
+        opened; else why not."""
+        _, person = self._who(click.user)
+        with self._uow() as uow:
+            principal = _acting(uow, person)
+        if isinstance(principal, str):
+            return principal
+        try:
+            require(principal, Permission.RESPOND)
+            current = self._incidents.get(principal, click.reference).incident
+        except NotFound:
+            return f"There is no incident {click.reference} in Radar."
+        except Forbidden as exc:
+            return f"Radar did not let you do that: {exc.message}."
+        if not current.is_open and current.status is not Status.RESOLVED:
+            return f"{current.reference} is {current.status.value}."
+        statuses = sorted(s.value for s in STATUS_CHANGES[current.status])
+        title = "restricted incident" if current.restricted else current.title
+        view = update_view(current.reference, title, current.status.value, statuses)
+        if self._open_view is None or not click.trigger_id:
+            return (
+                f"Slack cannot open the form here: post the update in Radar ({current.reference})."
+            )
+        try:
+            self._open_view(click.trigger_id, view)
+        except Exception as exc:  # Slack down, slow or refusing: say so, nothing was lost
+            log.warning("could not open the update modal in Slack: %s", exc)
+            return f"Slack did not open the form: post the update in Radar ({current.reference})."
+        return ""
+
+    def submit_update(self, form: UpdateSubmission) -> dict[str, str]:
+        """The update modal, submitted: post the update as the person (via Slack). The errors
+        to show on the modal, by block (none: posted, close the modal)."""
+        if not form.message:
+            return {MESSAGE: "Write the update."}
+        status = None
+        if form.status:
+            try:
+                status = Status(form.status)
+            except ValueError:
+                return {STATUS: f"Radar has no status {form.status!r}."}
+        _, person = self._who(form.user)
+        with self._uow() as uow:
+            principal = _acting(uow, person)
+        if isinstance(principal, str):
+            return {MESSAGE: principal}
+        seen = Visibility.PUBLIC if form.public else Visibility.INTERNAL
+        try:
+            self._incidents.post_update(
+                principal,
+                form.reference,
+                message=form.message,
+                visibility=seen,
+                status=status,
+                via=Via.SLACK,
+            )
+        except Forbidden as exc:
+            return {MESSAGE: f"Radar did not let you do that: {exc.message}."}
+        except RadarError as exc:
+            return {STATUS if exc.field == "status" else MESSAGE: exc.message}
+        return {}
 
     def _declare_modal(self, invocation: Invocation, base: str) -> str:
         """Open the declare modal through Slack's ``views.open`` (within the trigger's three
@@ -290,31 +360,38 @@ class SlackService:
 
     def message(self, message: Message) -> str:
         """A message in a channel Radar's app is in. A person's reply in the thread of an open
-        incident's card acknowledges it, once per Slack event. What happened, in words (for
-        the log)."""
-        if not (message.is_reply and message.human and message.event_id):
-            return "ignored: not a person's reply in a thread"
-        with self._uow() as uow:  # most threads are not Radar's: look before taking a writer
+        incident's card, or any message of theirs in the incident's own channel, acknowledges
+        it, once per Slack event. What happened, in words (for the log)."""
+        if not (message.human and message.event_id):
+            return "ignored: not a person's message"
+        with self._uow() as uow:  # most messages are not Radar's: look before taking a writer
             if not self._policies.current_in(uow).policy.slack_thread_replies_acknowledge:
-                return "ignored: the policy turns thread replies off"
-            found = uow.slack_events.incidents_of_message(message.channel, message.thread_ts)
-        if len(found) != 1:  # none, or one message about several incidents: which one?
-            return "ignored: not in the thread of one open incident's card"
-        (number,) = found
+                return "ignored: the policy turns replies off"
+            number = uow.slack_channels.incident_of(message.channel)
+            said = "wrote in the incident's Slack channel"
+            if number is None:
+                if not message.is_reply:
+                    return "ignored: neither in a thread nor in an incident's channel"
+                found = uow.slack_events.incidents_of_message(message.channel, message.thread_ts)
+                if len(found) != 1:  # none, or one message about several incidents: which one?
+                    return "ignored: not in the thread of one open incident's card"
+                (number,) = found
+                said = "replied in the thread of Radar's message in Slack"
         _, person = self._who(message.user)
         now = self._clock.now()
         with self._uow(write=True) as uow:
             policy = self._policies.current_in(uow).policy
             if not policy.slack_thread_replies_acknowledge:  # changed a moment ago
-                return "ignored: the policy turns thread replies off"
+                return "ignored: the policy turns replies off"
             current = uow.incidents.get(number, for_update=True)
             if not current.is_open or current.acknowledgement is not None:
                 return f"ignored: {current.reference} needs no acknowledgement"
-            if current.restricted and not _takes_part(uow, current, person):
+            if current.restricted and not takes_part(uow, current, person):
                 return f"ignored: {current.reference} is restricted"
             if not uow.slack_events.first_time(message.event_id, number, now):
                 return f"ignored: event {message.event_id} was seen before"
-            scheduled = _acknowledge(uow, policy, current, person, message.user, now)
+            name = person.name if person is not None else f"Slack user {message.user}"
+            scheduled = _acknowledge(uow, policy, current, name, f"{name} {said}", now)
             uow.commit()
         if scheduled:
             self._wake()
@@ -399,7 +476,7 @@ def _already(uow: UnitOfWork, current: Incident, action: str) -> str | None:
     return None
 
 
-def _takes_part(uow: UnitOfWork, current: Incident, person: Person | None) -> bool:
+def takes_part(uow: UnitOfWork, current: Incident, person: Person | None) -> bool:
     """Whether a restricted incident is the writer's: a participant, or an admin."""
     if person is None:
         return False
@@ -411,15 +488,10 @@ def _takes_part(uow: UnitOfWork, current: Incident, person: Person | None) -> bo
 
 
 def _acknowledge(
-    uow: UnitOfWork,
-    policy: Policy,
-    current: Incident,
-    person: Person | None,
-    slack_user: str,
-    now: datetime,
+    uow: UnitOfWork, policy: Policy, current: Incident, name: str, said: str, now: datetime
 ) -> bool:
-    """Acknowledge as the reply's writer; the timeline says it was a reply in Slack."""
-    name = person.name if person is not None else f"Slack user {slack_user}"
+    """Acknowledge as the message's writer (``name``); the timeline says what they wrote
+    where."""
     who = Actor(name, Via.SLACK)
     changed, events = inc.acknowledge(current, who, now)
     note = TimelineEntry(
@@ -427,6 +499,6 @@ def _acknowledge(
         kind="slack_reply",
         actor=name,
         via=Via.SLACK.value,
-        message=f"{name} replied in the thread of Radar's message in Slack: a response",
+        message=f"{said}: a response",
     )
     return response.save(uow, policy, changed, events, now, before=[note])

@@ -34,7 +34,10 @@ _NEXT_DUE = select(
 ).where(_PENDING)
 _OF_INCIDENT = (
     select(OUTBOX)
-    .where(OUTBOX.c.incident_id == bindparam("incident_id"), OUTBOX.c.kind != Kind.REFRESH.value)
+    .where(
+        OUTBOX.c.incident_id == bindparam("incident_id"),
+        OUTBOX.c.kind.not_in([k.value for k in Kind if k.is_upkeep]),
+    )
     .order_by(OUTBOX.c.id)
 )
 _MINE = (OUTBOX.c.id == bindparam("nid")) & (OUTBOX.c.lease_owner == bindparam("owner"))
@@ -278,14 +281,57 @@ class OutboxRepository:
         return sent, pending
 
     def newer_refresh(self, n: Notification) -> bool:
-        """Whether a later refresh of the same message is queued: this one is then stale."""
+        """Whether a later refresh of the same message (or a later update of the incident's
+        channel) is queued: this one is then stale."""
         stmt = select(OUTBOX.c.id).where(
             OUTBOX.c.incident_id == n.incident_id,
             OUTBOX.c.target == n.target,
-            OUTBOX.c.kind == Kind.REFRESH.value,
+            OUTBOX.c.kind == n.kind.value,
             OUTBOX.c.id > n.id,
         )
         return self.session.execute(stmt.limit(1)).first() is not None
+
+    def pending_before(self, incident_id: int, kind: Kind, before: int | None = None) -> bool:
+        """Whether a notification of ``kind`` about the incident (queued before the one with
+        id ``before``, if given) is still on its way (the incident's channel being opened,
+        say)."""
+        stmt = select(OUTBOX.c.id).where(
+            OUTBOX.c.incident_id == incident_id, OUTBOX.c.kind == kind.value, _PENDING
+        )
+        if before is not None:
+            stmt = stmt.where(OUTBOX.c.id < before)
+        return self.session.execute(stmt.limit(1)).first() is not None
+
+    def supersede(
+        self, incident_id: int, kind: Kind, before: int, now: datetime, reason: str
+    ) -> None:
+        """Settle, unsent, the incident's notifications of ``kind`` queued before the one with
+        id ``before`` that are waiting (for a retry, say) rather than on their way: a later
+        one does their work."""
+        free = (OUTBOX.c.lease_until.is_(None)) | (OUTBOX.c.lease_until < now)
+        stmt = (
+            update(OUTBOX)
+            .where(
+                OUTBOX.c.incident_id == incident_id,
+                OUTBOX.c.kind == kind.value,
+                OUTBOX.c.id < before,
+                _PENDING,
+                free,
+            )
+            .values(state=DeliveryState.SKIPPED.value, last_error=reason)
+        )
+        self.session.execute(stmt)
+
+    def latest(self, incident_id: int, kind: Kind) -> Notification | None:
+        """The incident's latest notification of ``kind``, whatever became of it."""
+        stmt = (
+            select(OUTBOX)
+            .where(OUTBOX.c.incident_id == incident_id, OUTBOX.c.kind == kind.value)
+            .order_by(OUTBOX.c.id.desc())
+            .limit(1)
+        )
+        row = self.session.execute(stmt).mappings().first()
+        return _to_domain(row) if row else None
 
     def get(self, nid: int) -> Notification | None:
         row = self.session.execute(select(OUTBOX).where(OUTBOX.c.id == nid)).mappings().first()

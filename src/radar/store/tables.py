@@ -389,3 +389,15 @@ class SlackEventRow(Base):
     event_id: Mapped[str] = mapped_column(String(100), primary_key=True)
     incident_id: Mapped[int] = mapped_column(ForeignKey("incidents.id"), index=True)
     received_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+class SlackChannelRow(Base):
+    """An incident's own Slack channel, once Slack created it: which incident a message or a
+    reaction in a channel is about, and where status updates are posted."""
+
+    __tablename__ = "slack_channels"
+
+    incident_id: Mapped[int] = mapped_column(ForeignKey("incidents.id"), primary_key=True)
+    channel_id: Mapped[str] = mapped_column(String(40), unique=True)
+    name: Mapped[str] = mapped_column(String(80))
+    opened_at: Mapped[datetime] = mapped_column(UtcDateTime)

@@ -18,6 +18,7 @@ from radar.store.participants import ParticipantRepository
 from radar.store.policies import PolicyRepository
 from radar.store.secrets import SecretRepository
 from radar.store.sessions import SessionRepository
+from radar.store.slack_channels import SlackChannelRepository
 from radar.store.slack_events import SlackEventRepository
 from radar.store.status import StatusRepository
 from radar.store.throttle import ThrottleRepository
@@ -40,6 +41,7 @@ class UnitOfWork:
         self.participants = ParticipantRepository(session)
         self.audit = AuditRepository(session)
         self.slack_events = SlackEventRepository(session)
+        self.slack_channels = SlackChannelRepository(session)
         # What holds for the whole transaction once read (the running policy): services may
         # remember it here instead of reading it again for each piece of a group commit.
         self.memo: dict[str, Any] = {}

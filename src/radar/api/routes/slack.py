@@ -46,10 +46,24 @@ async def _verified(request: Request, c: Container) -> bytes:
 @router.post("/interactivity", response_class=Response)
 async def interactivity(request: Request, c: ContainerDep, later: BackgroundTasks) -> Response:
     """A button pressed on one of Radar's cards: Acknowledge or Resolve, as the person who
-    pressed it. They alone are told what happened; others see the card change. Or the
-    ``/radar declare`` modal submitted: declared (``clear``), or its errors, by block."""
+    pressed it (they alone are told what happened; others see the card change), or Post
+    update, which opens the update modal. A modal submitted (``/radar declare``'s, or the
+    update's): done (``clear``), or its errors, by block. The *Add to incident timeline*
+    message shortcut."""
     body = await _verified(request, c)
     payload = slack.payload(body)
+    pin = slack.shortcut(payload)
+    if pin is not None:  # "Add to incident timeline" on a message: told through response_url
+        said = await run_in_threadpool(c.slack_pins.pin, pin)
+        if slack.response_url_allowed(pin.response_url, c.settings.slack_api_url):
+            later.add_task(c.slack.answer, pin.response_url, said)
+        return Response(status_code=200)
+    update = slack_views.update_submission(payload)
+    if update is not None:  # the update modal, submitted
+        errors = await run_in_threadpool(c.slack.submit_update, update)
+        if errors:
+            return JSONResponse({"response_action": "errors", "errors": errors})
+        return JSONResponse({"response_action": "clear"})
     declared = slack_views.submission(payload)
     if declared is not None:  # the declare modal, submitted: Slack waits for the verdict
         errors = await run_in_threadpool(c.slack.submit, declared)
@@ -58,20 +72,25 @@ async def interactivity(request: Request, c: ContainerDep, later: BackgroundTask
         return JSONResponse({"response_action": "clear"})
     for click in slack.clicks_in(payload):
         said = await run_in_threadpool(c.slack.click, click)
-        if slack.response_url_allowed(click.response_url, c.settings.slack_api_url):
+        if said and slack.response_url_allowed(click.response_url, c.settings.slack_api_url):
             later.add_task(c.slack.answer, click.response_url, said)
     return Response(status_code=200)
 
 
 @router.post("/events", response_class=Response)
 async def events(request: Request, c: ContainerDep) -> Response:
-    """The Events API: the URL check when the app is set up, and messages; a person's reply in
-    the thread of an incident's card acknowledges the incident."""
+    """The Events API: the URL check when the app is set up, messages (a person's reply in the
+    thread of an incident's card, or a message in its own channel, acknowledges the incident)
+    and :pushpin: reactions (the message goes on the incident's timeline)."""
     body = await _verified(request, c)
     data = json_object(body)
     echo = slack.challenge(data)
     if echo is not None:
         return JSONResponse({"challenge": echo})
+    pin = slack.reaction(data)
+    if pin is not None:  # Unavailable (503) when Slack did not give the text: Slack retries
+        outcome = await run_in_threadpool(c.slack_pins.pin, pin)
+        log.info("Slack event %s: %s", pin.event_id, outcome)
     message = slack.event(data)
     if message is not None:
         outcome = await run_in_threadpool(c.slack.message, message)
