@@ -139,6 +139,14 @@ class Settings(BaseSettings):
         "events) must carry a valid `X-Slack-Signature` made with it, within five minutes. "
         "Empty: Slack's requests are not accepted (404).",
     )
+    slack_answer_within_seconds: float = Field(
+        2.0,
+        gt=0,
+        le=2.5,
+        description='How long `/radar` may work before Radar answers Slack "on it" and sends '
+        "the real answer through the command's `response_url` when the work is done (Slack "
+        "gives up after three seconds).",
+    )
     smtp_host: str = Field("", description="SMTP server for email. Empty: email is not configured.")
     smtp_port: int = Field(587, ge=1, le=65535, description="SMTP port.")
     smtp_username: str = Field("", description="SMTP login; empty: no login.")

@@ -39,6 +39,34 @@ def test_check_warns_about_channels_this_server_has_not_configured(
     assert "slack not configured" not in err
 
 
+def test_check_warns_that_incident_channels_need_slack(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    file = tmp_path / "p.yaml"
+    file.write_text(
+        EXAMPLE_POLICY.read_text() + "\nslack:\n  incident_channel:\n    levels: [sev2, sev1]\n"
+    )
+    monkeypatch.delenv("RADAR_SLACK_BOT_TOKEN", raising=False)
+    code, _, err = radar("policy", "check", str(file))
+    assert code == 0
+    assert (
+        "slack.incident_channel: warning: slack not configured on this server: incidents of "
+        "sev1, sev2 would get no channel of their own"
+    ) in err
+    monkeypatch.setenv("RADAR_SLACK_BOT_TOKEN", "xoxb-test")
+    assert "incident_channel" not in radar("policy", "check", str(file))[2]
+
+
+def test_check_refuses_an_incident_channel_for_an_unknown_level(tmp_path: Path) -> None:
+    file = tmp_path / "p.yaml"
+    file.write_text(
+        EXAMPLE_POLICY.read_text() + "\nslack:\n  incident_channel:\n    levels: [sev9]\n"
+    )
+    code, _, err = radar("policy", "check", str(file))
+    assert code == 1
+    assert "unknown severity 'sev9'" in err
+
+
 def test_check_counts_errors_and_applies_nothing(tmp_path: Path) -> None:
     file = tmp_path / "p.yaml"
     file.write_text(EXAMPLE_POLICY.read_text().replace("owner: discovery", "owner: discovry"))

@@ -345,3 +345,21 @@ def test_a_restricted_incident_takes_pins_only_from_its_participants(slack: Slac
     assert [e.message for e in kinds(timeline, "slack_message")] == [
         "Sam Ortega in Slack: Keys rotated."
     ]
+
+
+def test_people_the_policy_knows_only_by_email_are_invited_by_it(
+    db_url: str, clock: FrozenClock
+) -> None:
+    with slack_radar(db_url, clock, declare=False) as slack:
+        without_id = POLICY.replace("    slack: U0SAM0002\n", "")  # Sam: an email address only
+        slack.radar.policies.apply(without_id, filename="policy.yaml", author="test")
+        slack.api.by_path["/api/conversations.create"] = OPENED
+        slack.api.by_path["/api/users.lookupByEmail"] = Reply(
+            body={"ok": True, "user": {"id": "U0SAMNEW1"}}
+        )
+        slack.radar.incidents.declare(ANA, Declaration("Checkout down", "checkout", "sev2"))
+        run_engine(slack.radar)
+        (looked_up,) = calls(slack, "users.lookupByEmail")
+        assert looked_up["email"] == ["sam@example.com"]
+        (invited,) = calls(slack, "conversations.invite")
+        assert set(invited["users"][0].split(",")) == {ANA_SLACK, LAURA, MARIA, "U0SAMNEW1"}

@@ -17,6 +17,7 @@ from radar.domain.roles import Role
 from radar.services.incidents import Declaration
 from tests.integration.test_slack_inbound import LAURA, Slack, account, kinds, slack_radar
 from tests.support.radar import ANA, run_engine
+from tests.support.recorder import Reply
 
 PUBLIC_URL = "https://radar.example.com"
 SAM = "U0SAM0002"
@@ -34,7 +35,9 @@ def slack(db_url: str, clock: FrozenClock) -> Iterator[Slack]:
         yield s
 
 
-def form(text: str, user: str = LAURA) -> bytes:
+def form(
+    text: str, user: str = LAURA, response_url: str = "https://hooks.slack.com/commands/T0RADAR/1/x"
+) -> bytes:
     return urlencode(
         {
             "token": "deprecated",
@@ -46,7 +49,7 @@ def form(text: str, user: str = LAURA) -> bytes:
             "command": "/radar",
             "text": text,
             "api_app_id": "A0RADAR",
-            "response_url": "https://hooks.slack.com/commands/T0RADAR/1/x",
+            "response_url": response_url,
             "trigger_id": "13345224609.738474920.8088930838d88f008e0",
         }
     ).encode()
@@ -274,3 +277,23 @@ def test_without_a_signing_secret_the_command_is_not_served(
         answer = slack.post("commands", form("ack"))
         assert answer.status_code == 404
         assert slack.incident()[0].acknowledgement is None
+
+
+def test_a_slow_command_is_answered_at_once_and_its_answer_follows(
+    db_url: str, clock: FrozenClock
+) -> None:
+    with slack_radar(db_url, clock, slack_answer_within_seconds=0.05) as slack:
+        account(slack.radar, "laura")
+        # Slack is slow to say who U0OTHER is (their email is Laura's): past Radar's limit.
+        profile = {"id": "U0OTHER", "profile": {"email": "laura@example.com"}}
+        slack.api.by_path["/api/users.info"] = Reply(body={"ok": True, "user": profile}, hang=0.5)
+        later = f"{slack.api.url}/actions/T0RADAR/1/x"
+        answer = slack.post("commands", form("ack", user="U0OTHER", response_url=later))
+        assert answer.json() == {
+            "response_type": "ephemeral",
+            "text": "Radar is on it: the answer follows.",
+        }
+        assert slack.answers(1) == ["You acknowledged INC-1 (Checkout down)."]
+        incident, _ = slack.incident()
+        assert incident.acknowledgement is not None
+        assert incident.acknowledgement.by == "Laura Gómez"

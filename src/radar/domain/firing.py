@@ -330,6 +330,7 @@ def channel(policy: Policy, incident: Incident, people: tuple[str, ...] = ()) ->
         body=plan.topic,
         contacts=(
             (Channel.SLACK.value, ",".join(plan.invite)),
+            (Channel.EMAIL.value, ",".join(plan.invite_by_email)),
             ("private", "yes" if plan.private else ""),
         ),
         facts=card,

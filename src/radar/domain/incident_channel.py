@@ -32,6 +32,7 @@ class ChannelPlan:
     private: bool
     topic: str
     invite: tuple[str, ...]  # Slack user ids
+    invite_by_email: tuple[str, ...] = ()  # people the policy gives no Slack id, by email
 
 
 def wanted(policy: Policy, incident: Incident) -> bool:
@@ -48,6 +49,7 @@ def plan(policy: Policy, incident: Incident, people: Iterable[str] = ()) -> Chan
         private=incident.restricted,
         topic=topic(policy, incident),
         invite=invitees(policy, incident, people),
+        invite_by_email=invitees(policy, incident, people, by_email=True),
     )
 
 
@@ -87,8 +89,11 @@ def topic(policy: Policy, incident: Incident) -> str:
     return text if len(text) <= TOPIC_MAX else text[: TOPIC_MAX - 1] + "…"
 
 
-def invitees(policy: Policy, incident: Incident, people: Iterable[str] = ()) -> tuple[str, ...]:
-    """The Slack ids of the people the channel is for, in a stable order, without repeats."""
+def invitees(
+    policy: Policy, incident: Incident, people: Iterable[str] = (), *, by_email: bool = False
+) -> tuple[str, ...]:
+    """The Slack ids of the people the channel is for, in a stable order, without repeats; or
+    (``by_email``) the email addresses of those the policy gives no Slack id."""
     names = [incident.reporter, *incident.roles.values(), *people]
     if not incident.restricted:  # a restricted incident is for its participants only
         try:
@@ -100,6 +105,9 @@ def invitees(policy: Policy, incident: Incident, people: Iterable[str] = ()) -> 
     found: list[str] = []
     for name in names:
         person = policy.find_person(name) if name else None
-        if person is not None and person.slack and person.slack not in found:
-            found.append(person.slack)
+        if person is None or (by_email and person.slack):
+            continue  # by email: only those the policy gives no Slack id
+        key = person.email if by_email else person.slack
+        if key and key not in found:
+            found.append(key)
     return tuple(found[:INVITE_MAX])

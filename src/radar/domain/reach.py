@@ -32,4 +32,13 @@ def unconfigured(policy: Policy, configured: frozenset[Channel]) -> list[Problem
                         f"step {i + 1} tells {notify.target}; {outcome}",
                     )
                 )
+    if policy.slack_channel_levels and Channel.SLACK not in configured:
+        levels = ", ".join(sorted(policy.slack_channel_levels))
+        problems.append(
+            Problem(
+                field="slack.incident_channel",
+                message=f"slack not configured on this server: incidents of {levels} would get "
+                "no channel of their own (the timeline would say so)",
+            )
+        )
     return problems

@@ -26,6 +26,7 @@ PERMANENT = frozenset(
         "not_in_channel",
         "is_archived",
         "user_not_found",
+        "users_not_found",
         "invalid_auth",
         "not_authed",
         "account_inactive",
@@ -175,6 +176,10 @@ class SlackSender:
         if channel_id is None:
             channel_id, created = self._open(n.address, private=n.contacts.get("private") == "yes")
         invite = [u for u in n.contacts.get(Channel.SLACK.value, "").split(",") if u]
+        for email in [e for e in n.contacts.get(Channel.EMAIL.value, "").split(",") if e]:
+            found = self._user_by_email(email)
+            if found and found not in invite:
+                invite.append(found)
         if invite:
             try:
                 self._call(
@@ -197,6 +202,19 @@ class SlackSender:
             )
         attempt = Attempt(Channel.SLACK.value, "created" if created else "updated", n.label)
         return Delivered(Channel.SLACK.value, channel_id, (attempt,))
+
+    def _user_by_email(self, email: str) -> str | None:
+        """The Slack id of the person with this email (``users.lookupByEmail``); None when
+        Slack knows nobody by it or may not say. A failure that may pass is raised: retried."""
+        try:
+            found = self._call(self._web.users_lookupByEmail, email=email).get("user")
+        except DeliveryError as exc:
+            if exc.retryable:
+                raise
+            log.info("no Slack user for an invitation by email: %s", exc.message)
+            return None
+        user_id = found.get("id") if isinstance(found, dict) else None
+        return user_id if isinstance(user_id, str) and user_id else None
 
     def _open(self, name: str, *, private: bool) -> tuple[str, bool]:
         """The new channel's id, and True; or the id of the channel by that name Radar opened

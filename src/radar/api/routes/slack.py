@@ -12,6 +12,8 @@ person who clicked goes to Slack after the answer, never before it.
 
 from __future__ import annotations
 
+import asyncio
+import functools
 import logging
 
 from fastapi import APIRouter, BackgroundTasks, Request
@@ -26,6 +28,8 @@ from radar.integrations import slack_requests as slack
 from radar.integrations.parsing import json_object
 
 router = APIRouter(prefix="/integrations/slack", tags=["slack"])
+ON_IT = "Radar is on it: the answer follows."
+_LATE: set[asyncio.Future[str]] = set()  # slow commands still working (kept from the collector)
 log = logging.getLogger("radar.slack")
 
 
@@ -102,13 +106,42 @@ async def events(request: Request, c: ContainerDep) -> Response:
 @router.post("/commands")
 async def commands(request: Request, c: ContainerDep) -> Response:
     """The ``/radar`` slash command, as the person who typed it. The answer is for them alone
-    (ephemeral), in the reply to Slack's request: the work is one short transaction. A refusal
-    is an answer too (200), in words."""
+    (ephemeral), in the reply to Slack's request: the work is one short transaction. When it
+    takes longer than ``RADAR_SLACK_ANSWER_WITHIN_SECONDS``, Slack hears "on it" and the answer
+    follows through the command's ``response_url``. A refusal is an answer too (200), in
+    words."""
     body = await _verified(request, c)
     invocation = slack_commands.invocation(body)
-    said = await run_in_threadpool(
+    work = functools.partial(
         c.slack.command, invocation, public_url=c.settings.effective_public_url
     )
+    task = asyncio.ensure_future(run_in_threadpool(work))
+    try:
+        said = await asyncio.wait_for(asyncio.shield(task), c.settings.slack_answer_within_seconds)
+    except TimeoutError:  # Slack gives up after 3 s: the answer follows through response_url
+        _answer_later(c, task, invocation.response_url)
+        return JSONResponse({"response_type": "ephemeral", "text": ON_IT})
     if not said:  # ``/radar declare`` opened its modal: nothing more to say
         return Response(status_code=200)
     return JSONResponse({"response_type": "ephemeral", "text": said})
+
+
+def _answer_later(c: Container, task: asyncio.Future[str], response_url: str) -> None:
+    """When the slow command is done, its answer goes to the person through ``response_url``
+    (to Slack only, as for buttons). The work goes on whatever Slack did meanwhile."""
+    allowed = slack.response_url_allowed(response_url, c.settings.slack_api_url)
+    _LATE.add(task)
+
+    def done(finished: asyncio.Future[str]) -> None:
+        _LATE.discard(finished)
+        if finished.cancelled():
+            return
+        error = finished.exception()
+        if error is not None:
+            log.error("a slow /radar command failed: %s", type(error).__name__)
+            return
+        said = finished.result()
+        if said and allowed:
+            asyncio.get_running_loop().run_in_executor(None, c.slack.answer, response_url, said)
+
+    task.add_done_callback(done)
