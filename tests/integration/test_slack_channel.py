@@ -363,3 +363,29 @@ def test_people_the_policy_knows_only_by_email_are_invited_by_it(
         assert looked_up["email"] == ["sam@example.com"]
         (invited,) = calls(slack, "conversations.invite")
         assert set(invited["users"][0].split(",")) == {ANA_SLACK, LAURA, MARIA, "U0SAMNEW1"}
+
+
+def test_the_channel_is_archived_when_the_incident_is_closed(slack: Slack) -> None:
+    slack.radar.incidents.resolve(ANA, "INC-1", summary="Rolled back.")
+    run_engine(slack.radar)
+    assert calls(slack, "conversations.archive") == []  # resolved: people still talk there
+    slack.radar.incidents.close(ANA, "INC-1")
+    slack.clock.advance(timedelta(seconds=5))
+    run_engine(slack.radar)
+    (archived,) = calls(slack, "conversations.archive")
+    assert archived["channel"] == [CHANNEL]
+    assert "closed" in calls(slack, "conversations.setTopic")[-1]["topic"][0]
+    notes = [e.message for e in kinds(slack.incident()[1], "slack_channel")]
+    assert notes[-1] == "Archived the Slack channel #inc-1-checkout-down: the incident is over"
+
+
+def test_the_policy_can_keep_channels_open(db_url: str, clock: FrozenClock) -> None:
+    with slack_radar(db_url, clock, declare=False) as slack:
+        kept = POLICY + "    archive_when_closed: false\n"
+        slack.radar.policies.apply(kept, filename="policy.yaml", author="test")
+        slack.api.by_path["/api/conversations.create"] = OPENED
+        slack.radar.incidents.declare(ANA, Declaration("Checkout down", "checkout", "sev2"))
+        slack.radar.incidents.resolve(ANA, "INC-1", summary="Rolled back.")
+        slack.radar.incidents.close(ANA, "INC-1")
+        run_engine(slack.radar)
+        assert calls(slack, "conversations.archive") == []

@@ -332,6 +332,7 @@ def channel(policy: Policy, incident: Incident, people: tuple[str, ...] = ()) ->
             (Channel.SLACK.value, ",".join(plan.invite)),
             (Channel.EMAIL.value, ",".join(plan.invite_by_email)),
             ("private", "yes" if plan.private else ""),
+            ("archive", "yes" if plan.archive else ""),
         ),
         facts=card,
         kind=Kind.CHANNEL,

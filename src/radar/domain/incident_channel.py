@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from radar.domain.errors import InvalidInput
 from radar.domain.incident import Incident
+from radar.domain.lifecycle import Status
 from radar.domain.policy import Policy
 from radar.domain.roles import Role, TeamRole
 
@@ -33,6 +34,7 @@ class ChannelPlan:
     topic: str
     invite: tuple[str, ...]  # Slack user ids
     invite_by_email: tuple[str, ...] = ()  # people the policy gives no Slack id, by email
+    archive: bool = False  # the incident is over: archive the channel
 
 
 def wanted(policy: Policy, incident: Incident) -> bool:
@@ -50,6 +52,8 @@ def plan(policy: Policy, incident: Incident, people: Iterable[str] = ()) -> Chan
         topic=topic(policy, incident),
         invite=invitees(policy, incident, people),
         invite_by_email=invitees(policy, incident, people, by_email=True),
+        archive=policy.slack_channel_archive
+        and incident.status in (Status.CLOSED, Status.DECLINED),
     )
 
 

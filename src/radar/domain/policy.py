@@ -88,6 +88,7 @@ class Policy:
     # The levels whose incidents get a Slack channel of their own, and how its name starts.
     slack_channel_levels: frozenset[str] = frozenset()
     slack_channel_prefix: str = "inc"
+    slack_channel_archive: bool = True  # archived when the incident is closed or declined
     _severity_by_id: Mapping[str, Severity] = field(init=False, repr=False, compare=False)
     _service_by_id: Mapping[str, Service] = field(init=False, repr=False, compare=False)
     _person_by_id: Mapping[str, Person] = field(init=False, repr=False, compare=False)

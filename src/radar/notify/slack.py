@@ -200,7 +200,15 @@ class SlackSender:
                 text=n.subject,
                 blocks=blocks(n, self._public_url, interactive=self._interactive),
             )
-        attempt = Attempt(Channel.SLACK.value, "created" if created else "updated", n.label)
+        archive = n.contacts.get("archive") == "yes"
+        if archive:
+            try:
+                self._call(self._web.conversations_archive, channel=channel_id)
+            except DeliveryError as exc:
+                if exc.message != "Slack: already_archived":
+                    raise
+        outcome = "archived" if archive else "created" if created else "updated"
+        attempt = Attempt(Channel.SLACK.value, outcome, n.label)
         return Delivered(Channel.SLACK.value, channel_id, (attempt,))
 
     def _user_by_email(self, email: str) -> str | None:

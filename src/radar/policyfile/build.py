@@ -133,6 +133,7 @@ def policy(spec: PolicyFile, years: Iterable[int]) -> Policy:
         slack_thread_replies_acknowledge=spec.slack.thread_replies_acknowledge,
         slack_channel_levels=frozenset(channel.levels if channel else ()),
         slack_channel_prefix=channel.prefix if channel else "inc",
+        slack_channel_archive=channel.archive_when_closed if channel else True,
         webhook_mappings=tuple(
             FieldMapping(
                 id=w.id,

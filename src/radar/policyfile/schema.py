@@ -342,6 +342,10 @@ class IncidentChannelSpec(Strict):
         pattern=r"^[a-z0-9][a-z0-9_-]{0,19}$",
         description="How channel names start: `inc` gives `#inc-42-checkout-down`.",
     )
+    archive_when_closed: bool = Field(
+        True,
+        description="Archive the incident's channel when the incident is closed or declined.",
+    )
 
 
 class SlackSpec(Strict):

@@ -262,6 +262,9 @@ class EngineService:
                     else ""
                 )
                 uow.incidents.append(m.incident_id, [_engine_note(now, "slack_channel", said)])
+            if any(a.outcome == "archived" for a in d.attempts):
+                said = f"Archived the Slack channel {m.label}: the incident is over"
+                uow.incidents.append(m.incident_id, [_engine_note(now, "slack_channel", said)])
         elif not m.kind.is_upkeep:
             entry = TimelineEntry(
                 at=now,
