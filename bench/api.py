@@ -36,7 +36,16 @@ import httpx
 
 import cpu
 from dataset import Target, preload, prepare
-from loadgen import Call, CallFactory, Connection, HttpxConnection, Phase, Summary, run_phase
+from loadgen import (
+    Call,
+    CallFactory,
+    Connection,
+    HttpxConnection,
+    Phase,
+    Summary,
+    run_open_phase,
+    run_phase,
+)
 from rawhttp import RawConnection
 from report import Machine, Report, print_report, revision, today, write_json
 from server import Server, serving
@@ -56,7 +65,18 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         "postgresql+psycopg://user@host/db (default: a temporary SQLite file)",
     )
     p.add_argument("--sqlite-synchronous", default="FULL", choices=["FULL", "NORMAL"])
-    p.add_argument("--concurrency", type=int, default=16, help="closed-loop workers (16)")
+    p.add_argument(
+        "--concurrency",
+        type=int,
+        default=16,
+        help="closed-loop workers, or with --rate the connections open-loop calls share (16)",
+    )
+    p.add_argument(
+        "--rate",
+        type=float,
+        help="an open loop instead: calls arrive at this many per second on average (Poisson),\n"
+        "whatever the server's pace; latency counts from when a call was due",
+    )
     p.add_argument(
         "--client",
         default="httpx",
@@ -80,6 +100,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     args = p.parse_args(argv)
     if min(args.concurrency, args.preload, args.declares, args.gets) < 1:
         p.error("counts must be positive")
+    if args.rate is not None and args.rate <= 0:
+        p.error("--rate must be positive")
     if min(args.warmup, args.healthz) < 0:
         p.error("--warmup and --healthz must not be negative")
     return args
@@ -132,11 +154,20 @@ def connect(server: Server, token: str, args: argparse.Namespace) -> list[Connec
 
 
 async def measured(
-    meter: cpu.Meter, name: str, total: int, connections: list[Connection], make: CallFactory
+    meter: cpu.Meter,
+    name: str,
+    total: int,
+    connections: list[Connection],
+    make: CallFactory,
+    rate: float | None = None,
 ) -> Phase:
-    """One phase of load, with the CPU time the server, the database and the machine spent."""
+    """One phase of load (closed loop, or open at ``rate``), with the CPU time the server, the
+    database and the machine spent."""
     before = meter.sample()
-    phase = await run_phase(name, total, connections, make)
+    if rate is None:
+        phase = await run_phase(name, total, connections, make)
+    else:
+        phase = await run_open_phase(name, total, connections, make, rate)
     used = meter.between(before, meter.sample())
     phase.server_cpu = used.server
     phase.database_cpu = used.database
@@ -158,10 +189,14 @@ async def drive(
         ]
         phases = []
         if args.healthz:
-            phases.append(await measured(meter, "healthz", args.healthz, conns, healthz_call))
-        phases.append(await measured(meter, "declare", args.declares, conns, declare_call))
+            phases.append(
+                await measured(meter, "healthz", args.healthz, conns, healthz_call, args.rate)
+            )
+        phases.append(
+            await measured(meter, "declare", args.declares, conns, declare_call, args.rate)
+        )
         reads = get_calls(ids, args.gets, args.seed)
-        phases.append(await measured(meter, "get", args.gets, conns, reads))
+        phases.append(await measured(meter, "get", args.gets, conns, reads, args.rate))
     finally:
         await asyncio.gather(*(c.aclose() for c in conns))
     for phase in [*warm, *phases]:
@@ -192,6 +227,7 @@ def run(target: Target, args: argparse.Namespace, workdir: Path) -> Report:
         preload_seconds=round(loaded_in, 2),
         concurrency=args.concurrency,
         client=args.client,
+        rate=args.rate,
         machine=Machine.here(),
         summaries=[Summary.of(p) for p in phases],
     )

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import math
+import random
 import time
 from collections import Counter
 from collections.abc import Callable, Iterator
@@ -128,6 +129,48 @@ async def run_phase(
     indices = iter(range(total))  # shared: each worker takes the next index when it is free
     started, cpu = time.perf_counter(), time.process_time()
     await asyncio.gather(*(_worker(c, indices, make, phase) for c in connections))
+    phase.wall = time.perf_counter() - started
+    phase.client_cpu = time.process_time() - cpu
+    return phase
+
+
+async def run_open_phase(
+    name: str,
+    total: int,
+    connections: list[Connection],
+    make: CallFactory,
+    rate: float,
+    seed: int = 0,
+) -> Phase:
+    """Send ``total`` calls arriving at ``rate`` per second on average (Poisson arrivals, a
+    fixed seed), whatever the server's pace: an open loop. Each call takes a free connection,
+    waiting for one when all ``connections`` are busy, and its latency counts from the moment
+    it was due, so waiting for a connection behind a slow server is counted too (no coordinated
+    omission)."""
+    phase = Phase(name)
+    free: asyncio.Queue[Connection] = asyncio.Queue()
+    for connection in connections:
+        free.put_nowait(connection)
+    rng = random.Random(seed)
+
+    async def one(index: int, due: float) -> None:
+        connection = await free.get()
+        try:
+            status = await connection.send(make(index))
+        finally:
+            free.put_nowait(connection)
+        phase.latencies.append(time.perf_counter() - due)
+        phase.statuses[status] += 1
+
+    started, cpu = time.perf_counter(), time.process_time()
+    due, sent = started, []
+    for index in range(total):
+        due += rng.expovariate(rate)
+        wait = due - time.perf_counter()
+        if wait > 0:
+            await asyncio.sleep(wait)
+        sent.append(asyncio.create_task(one(index, due)))
+    await asyncio.gather(*sent)
     phase.wall = time.perf_counter() - started
     phase.client_cpu = time.process_time() - cpu
     return phase

@@ -59,6 +59,7 @@ class Report:
     client: str
     machine: Machine
     summaries: list[Summary] = field(default_factory=list)
+    rate: float | None = None  # an open loop at this many calls per second; None: closed
 
     @property
     def errors(self) -> int:
@@ -160,6 +161,9 @@ def print_report(report: Report) -> None:
     m = report.machine
     sync = f", synchronous={report.sqlite_synchronous}" if report.sqlite_synchronous else ""
     load = f"concurrency {report.concurrency}, {report.client} client"
+    if report.rate is not None:
+        load = f"open loop at {report.rate:g}/s over {report.concurrency} connections, "
+        load += f"{report.client} client"
     print(f"\n{report.date}  {report.backend}{sync}  {load}  (code {report.revision})")
     print(f"machine: {m.cores} cores, {m.cpu}, Python {m.python}, {m.system}")
     print(f"pre-loaded {report.preload:,} incidents in {report.preload_seconds:.1f} s\n")
