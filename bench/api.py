@@ -84,6 +84,12 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         help="httpx: an httpx.AsyncClient per worker; raw: bench/rawhttp.py, a minimal\n"
         "HTTP/1.1 client that leaves the CPU to the server (see bench/README.md)",
     )
+    p.add_argument(
+        "--separate-worker",
+        action="store_true",
+        help="run the engine as its own `radar worker` process (`radar serve --no-worker`),\n"
+        "not inside the server; server CPU then leaves the engine's out",
+    )
     p.add_argument("--preload", type=int, default=10_000, help="incidents stored first (10000)")
     p.add_argument("--declares", type=int, default=3_000, help="measured declares (3000)")
     p.add_argument("--gets", type=int, default=10_000, help="measured reads (10000)")
@@ -214,7 +220,7 @@ def run(target: Target, args: argparse.Namespace, workdir: Path) -> Report:
     started = time.perf_counter()
     ids = preload(target, token, args.preload, seed=args.seed)
     loaded_in = time.perf_counter() - started
-    with serving(target, workdir / "server.log") as server:
+    with serving(target, workdir / "server.log", separate_worker=args.separate_worker) as server:
         workers = f"{args.concurrency} {args.client} workers"
         say(f"server pid {server.pid} at {server.base_url}; {workers}")
         phases = asyncio.run(drive(server, target, token, ids, args))
@@ -228,6 +234,7 @@ def run(target: Target, args: argparse.Namespace, workdir: Path) -> Report:
         concurrency=args.concurrency,
         client=args.client,
         rate=args.rate,
+        engine="worker process" if args.separate_worker else "in the server",
         machine=Machine.here(),
         summaries=[Summary.of(p) for p in phases],
     )

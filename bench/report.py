@@ -60,6 +60,7 @@ class Report:
     machine: Machine
     summaries: list[Summary] = field(default_factory=list)
     rate: float | None = None  # an open loop at this many calls per second; None: closed
+    engine: str = "in the server"  # or "worker process": `radar serve --no-worker` + `radar worker`
 
     @property
     def errors(self) -> int:
@@ -164,6 +165,7 @@ def print_report(report: Report) -> None:
     if report.rate is not None:
         load = f"open loop at {report.rate:g}/s over {report.concurrency} connections, "
         load += f"{report.client} client"
+    load += f", engine {report.engine}"
     print(f"\n{report.date}  {report.backend}{sync}  {load}  (code {report.revision})")
     print(f"machine: {m.cores} cores, {m.cpu}, Python {m.python}, {m.system}")
     print(f"pre-loaded {report.preload:,} incidents in {report.preload_seconds:.1f} s\n")

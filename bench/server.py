@@ -42,22 +42,35 @@ def free_port() -> int:
 
 
 @contextmanager
-def serving(target: Target, log: Path) -> Iterator[Server]:
+def serving(target: Target, log: Path, *, separate_worker: bool = False) -> Iterator[Server]:
     """Start `radar serve` on ``target``, wait until /readyz answers 200, stop it on exit.
+    With ``separate_worker``, the engine runs as its own `radar worker` process and the server
+    serves the API only (`--no-worker`), as a deployment that scales out does.
 
     The server's output goes to ``log``; it is printed if the server fails to become ready.
     """
     port = free_port()
     exe = Path(sys.executable).with_name("radar")
     command = [str(exe), "serve", "--host", "127.0.0.1", "--port", str(port)]
+    if separate_worker:
+        command.append("--no-worker")
     with log.open("wb") as out:
         process = subprocess.Popen(command, env=target.env(), stdout=out, stderr=subprocess.STDOUT)
+        worker = (
+            subprocess.Popen(
+                [str(exe), "worker"], env=target.env(), stdout=out, stderr=subprocess.STDOUT
+            )
+            if separate_worker
+            else None
+        )
     server = Server(process, f"http://127.0.0.1:{port}")
     try:
         _wait_ready(server, log)
         yield server
     finally:
         _stop(process)
+        if worker is not None:
+            _stop(worker)
 
 
 def _wait_ready(server: Server, log: Path) -> None:

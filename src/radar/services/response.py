@@ -14,7 +14,6 @@ from radar.domain import events as ev
 from radar.domain.errors import InvalidInput
 from radar.domain.events import TimelineEntry
 from radar.domain.incident import Incident
-from radar.domain.notification import Kind
 from radar.domain.policy import Policy
 from radar.store.uow import UnitOfWork
 
@@ -81,17 +80,13 @@ def keep_channel(
     ``domain.incident_channel``), or an update when its topic or its people changed; and post
     the status updates among ``events`` there. True when something was queued."""
     assert incident.id is not None
-    latest = uow.outbox.latest(incident.id, Kind.CHANNEL)
+    latest = uow.outbox.channel_state(incident.id)
     if latest is None and not (incident.is_open and incident_channel.wanted(policy, incident)):
         return False
     people = tuple(name for name, _why in uow.participants.of(incident.id))
     wanted = firing.channel(policy, incident, people)
     queued = []
-    if latest is None or (latest.address, latest.body, latest.contacts) != (
-        wanted.address,
-        wanted.body,
-        dict(wanted.contacts),
-    ):
+    if latest != (wanted.address, wanted.body, dict(wanted.contacts)):
         state = hashlib.sha256(repr(wanted).encode()).hexdigest()[:12]
         queued.append((f"{incident.id}:channel:{now.isoformat()}:{state}", wanted))
     for i, e in enumerate(events):

@@ -40,6 +40,12 @@ _OF_INCIDENT = (
     )
     .order_by(OUTBOX.c.id)
 )
+_CHANNEL_STATE = (
+    select(OUTBOX.c.address, OUTBOX.c.body, OUTBOX.c.contacts)
+    .where(OUTBOX.c.incident_id == bindparam("incident_id"), OUTBOX.c.kind == Kind.CHANNEL.value)
+    .order_by(OUTBOX.c.id.desc())
+    .limit(1)
+)
 _MINE = (OUTBOX.c.id == bindparam("nid")) & (OUTBOX.c.lease_owner == bindparam("owner"))
 
 
@@ -322,16 +328,12 @@ class OutboxRepository:
         )
         self.session.execute(stmt)
 
-    def latest(self, incident_id: int, kind: Kind) -> Notification | None:
-        """The incident's latest notification of ``kind``, whatever became of it."""
-        stmt = (
-            select(OUTBOX)
-            .where(OUTBOX.c.incident_id == incident_id, OUTBOX.c.kind == kind.value)
-            .order_by(OUTBOX.c.id.desc())
-            .limit(1)
-        )
-        row = self.session.execute(stmt).mappings().first()
-        return _to_domain(row) if row else None
+    def channel_state(self, incident_id: int) -> tuple[str, str, dict[str, str]] | None:
+        """What the incident's latest update of its Slack channel asked for (its name, topic
+        and contacts), whatever became of it; None when it never had one. On every change of
+        every incident: one prebuilt statement, by index."""
+        row = self.session.execute(_CHANNEL_STATE, {"incident_id": incident_id}).first()
+        return (row[0], row[1], json.loads(row[2] or "{}")) if row else None
 
     def get(self, nid: int) -> Notification | None:
         row = self.session.execute(select(OUTBOX).where(OUTBOX.c.id == nid)).mappings().first()
