@@ -92,6 +92,8 @@ def build(settings: Settings, *, clock: Clock | None = None) -> Container:
     incidents = IncidentService(uow, clock, policies, waker.wake)
     ingest = IngestService(uow, clock, policies, waker.wake, key_ttl=remembered)
     closers.append(ingest.close)  # before the database closes: it stores what is queued
+    audit = AuditService(uow, clock)
+    uow.before_commit = audit.stamp  # a request's audit line joins the change it made
     slack_token = settings.slack_bot_token.get_secret_value()
     directory = SlackDirectory(slack.email_lookup(slack_token, settings.slack_api_url), clock)
     return Container(
@@ -143,7 +145,7 @@ def build(settings: Settings, *, clock: Clock | None = None) -> Container:
         sessions=SessionService(uow, clock, viewers_may_report=settings.viewers_may_report),
         board=BoardService(uow, clock, policies),
         ingest=ingest,
-        audit=AuditService(uow, clock),
+        audit=audit,
         status=StatusService(uow, clock, policies),
         waker=waker,
         closers=closers,

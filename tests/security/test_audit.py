@@ -6,8 +6,12 @@ from __future__ import annotations
 from datetime import timedelta
 
 from radar.clock import FrozenClock
+from radar.domain.audit import AuditFilter
+from radar.services.audit import PENDING, Pending
+from radar.services.incidents import Declaration
 from tests.conftest import START
 from tests.security.conftest import Site
+from tests.support.radar import ANA
 from tests.web.conftest import csrf_of
 
 
@@ -82,3 +86,46 @@ def test_admins_filter_and_page_the_log(site: Site, clock: FrozenClock) -> None:
         assert naive.json()["error"]["field"] == "since"
     with site.api("bob") as responder:
         assert responder.get("/api/v1/audit").status_code == 403
+
+
+def test_a_change_and_its_audit_line_are_one_transaction(site: Site) -> None:
+    """The line is written with the change itself: a server that died right after the change
+    committed (before it answered, so before the log was "settled") still has it."""
+    c = site.container
+    pending = Pending(
+        at=c.clock.now(),
+        source_ip="10.0.0.7",
+        method="POST",
+        path="/api/v1/incidents",
+        who=lambda: (ANA, 201),
+    )
+    token = PENDING.set(pending)
+    try:
+        c.incidents.declare(ANA, Declaration("Checkout down", "checkout", "sev2"))
+    finally:
+        PENDING.reset(token)  # and nothing settles the request: the process is gone
+    (entry,) = c.audit.entries(ANA, AuditFilter()).items
+    assert (entry.actor, entry.method, entry.path, entry.status, entry.source_ip) == (
+        "ana",
+        "POST",
+        "/api/v1/incidents",
+        201,
+        "10.0.0.7",
+    )
+
+
+def test_a_refused_change_is_recorded_once_with_its_answer(site: Site) -> None:
+    with site.api("ana") as ana:
+        made = ana.post(
+            "/api/v1/incidents",
+            json={"title": "Checkout down", "service": "checkout", "severity": "sev2"},
+        )
+        assert made.status_code == 201
+        reopened = ana.post("/api/v1/incidents/INC-1/reopen", json={"reason": "again"})
+        assert reopened.status_code == 409  # it is not resolved
+    with site.api("root") as admin:
+        log = admin.get("/api/v1/audit", params={"actor": "ana"}).json()["items"]
+    assert [(e["path"], e["status"]) for e in log] == [
+        ("/api/v1/incidents/INC-1/reopen", 409),
+        ("/api/v1/incidents", 201),
+    ]

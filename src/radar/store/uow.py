@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
@@ -26,8 +26,11 @@ from radar.store.timers import TimerRepository
 
 
 class UnitOfWork:
-    def __init__(self, session: Session) -> None:
+    def __init__(
+        self, session: Session, before_commit: Callable[[UnitOfWork], None] | None = None
+    ) -> None:
         self.session = session
+        self._before_commit = before_commit
         self.incidents = IncidentRepository(session)
         self.accounts = AccountRepository(session)
         self.policies = PolicyRepository(session)
@@ -47,6 +50,8 @@ class UnitOfWork:
         self.memo: dict[str, Any] = {}
 
     def commit(self) -> None:
+        if self._before_commit is not None:
+            self._before_commit(self)
         self.session.commit()
 
     @contextmanager
@@ -57,16 +62,19 @@ class UnitOfWork:
 
 
 class UnitOfWorkProvider:
-    """Opens units of work on one database. ``write=True`` serialises writers on SQLite."""
+    """Opens units of work on one database. ``write=True`` serialises writers on SQLite.
+    ``before_commit`` runs in every write transaction just before it commits (the audit line
+    of the request being served joins the change it made)."""
 
     def __init__(self, db: Database) -> None:
         self.db = db
+        self.before_commit: Callable[[UnitOfWork], None] | None = None
 
     @contextmanager
     def __call__(self, *, write: bool = False) -> Iterator[UnitOfWork]:
         if write:
             with self.db.writer() as engine, Session(engine, expire_on_commit=False) as session:
-                yield UnitOfWork(session)
+                yield UnitOfWork(session, self.before_commit)
         else:
             with Session(self.db.engine, expire_on_commit=False) as session:
                 yield UnitOfWork(session)
