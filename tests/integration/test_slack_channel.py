@@ -15,7 +15,9 @@ from urllib.parse import urlencode
 import pytest
 
 from radar.clock import FrozenClock
+from radar.domain.access import UserRole
 from radar.domain.roles import Role
+from radar.server import create_app as create_server
 from radar.services.incidents import Declaration
 from tests.conftest import EXAMPLE_POLICY
 from tests.integration.test_slack_inbound import (
@@ -26,8 +28,10 @@ from tests.integration.test_slack_inbound import (
     kinds,
     slack_radar,
 )
+from tests.support.live import serve
 from tests.support.radar import ANA, run_engine
 from tests.support.recorder import Reply
+from tests.web.conftest import PASSWORD, sign_in
 
 CHANNEL = "C0INC0001"
 OPENED = Reply(body={"ok": True, "channel": {"id": CHANNEL, "name": "inc-1-checkout-down"}})
@@ -389,3 +393,21 @@ def test_the_policy_can_keep_channels_open(db_url: str, clock: FrozenClock) -> N
         slack.radar.incidents.close(ANA, "INC-1")
         run_engine(slack.radar)
         assert calls(slack, "conversations.archive") == []
+
+
+def test_the_incidents_page_links_to_its_channel(slack: Slack) -> None:
+    slack.radar.accounts.create_user(
+        "maria", role=UserRole.RESPONDER, display_name="María Ruiz", password=PASSWORD
+    )
+    with serve(create_server(slack.radar)) as url:
+        web = sign_in(url)
+        try:
+            page = web.get("/incidents/INC-1").text
+            assert (
+                '<a href="https://slack.com/app_redirect?channel=C0INC0001" rel="noopener">'
+                "#inc-1-checkout-down</a>"
+            ) in page
+            slack.radar.incidents.declare(ANA, Declaration("Search slow", "catalog", "sev3"))
+            assert 'id="slack-channel"' not in web.get("/incidents/INC-2").text  # none: a Sev3
+        finally:
+            web.close()

@@ -183,6 +183,15 @@ class SlackService:
         except RadarError as exc:
             return f"{reference or 'Radar'}: {exc.message}"
 
+    def channel_of(self, principal: Principal, reference: str) -> tuple[str, str] | None:
+        """The incident's own Slack channel (its id and name), for those who may see the
+        incident; None when it has none (yet)."""
+        require(principal, Permission.READ)
+        number = incident_id(reference)
+        with self._uow() as uow:
+            visible(uow, principal, uow.incidents.get(number))
+            return uow.slack_channels.named(number)
+
     def _update_modal(self, click: Click) -> str:
         """*Post update*: open the update modal (within the click's three seconds), "" when it
         opened; else why not."""

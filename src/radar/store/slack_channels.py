@@ -33,6 +33,14 @@ class SlackChannelRepository:
         stmt = select(CHANNELS.c.channel_id).where(CHANNELS.c.incident_id == incident_id)
         return self.session.execute(stmt).scalar()
 
+    def named(self, incident_id: int) -> tuple[str, str] | None:
+        """The incident's channel: its Slack id and its name, if it has one."""
+        stmt = select(CHANNELS.c.channel_id, CHANNELS.c.name).where(
+            CHANNELS.c.incident_id == incident_id
+        )
+        row = self.session.execute(stmt).first()
+        return (row[0], row[1]) if row else None
+
     def incident_of(self, channel_id: str) -> int | None:
         """The incident whose channel ``channel_id`` is, if any."""
         stmt = select(CHANNELS.c.incident_id).where(CHANNELS.c.channel_id == channel_id)

@@ -58,6 +58,7 @@ async def _room(
     plan = await run_in_threadpool(c.engine.plan, session.principal, reference)
     version = await run_in_threadpool(c.board.version, session.principal, reference)
     alerts = await run_in_threadpool(c.ingest.of_incident, session.principal, reference)
+    channel = await run_in_threadpool(c.slack.channel_of, session.principal, reference)
     policy = (await run_in_threadpool(c.policies.current)).policy
     i = detail.incident
     return page(
@@ -78,6 +79,7 @@ async def _room(
         templates=UPDATE_TEMPLATES,
         version=version,
         alerts=alerts,
+        slack_channel=channel,
         participants=detail.participants,
         can_respond=session.principal.can_write,
         error=error,
