@@ -42,6 +42,7 @@ log = logging.getLogger(__name__)
 LEASE = timedelta(seconds=30)
 RETRY_FAILED_TIMER = timedelta(minutes=1)
 REFRESH_WAIT = timedelta(seconds=5)
+SUPERSEDED_UPDATE = "superseded by a later update of the channel"
 
 
 class Heartbeats(Protocol):
@@ -211,15 +212,14 @@ class EngineService:
         """The incident's own channel: opened once (a later update waits while it is being
         opened), then kept up to date by the latest update only; a status update is posted
         once the channel exists, and not at all if it never will."""
-        channel_id = uow.slack_channels.of_incident(n.incident_id)
         if n.kind is Kind.CHANNEL and uow.outbox.newer_refresh(n):
-            uow.outbox.skip(n.id, owner, "superseded by a later update of the channel")
+            uow.outbox.skip(n.id, owner, SUPERSEDED_UPDATE)
             return []
+        channel_id = uow.slack_channels.of_incident(n.incident_id)
         if channel_id is not None:
             return [replace(n, provider_id=channel_id)]
         if n.kind is Kind.CHANNEL:  # earlier tries waiting to retry: this one does their work
-            reason = "superseded by a later update of the channel"
-            uow.outbox.supersede(n.incident_id, Kind.CHANNEL, n.id, now, reason)
+            uow.outbox.supersede(n.incident_id, Kind.CHANNEL, n.id, now, SUPERSEDED_UPDATE)
         before = n.id if n.kind is Kind.CHANNEL else None  # an update waits for any opening
         if uow.outbox.pending_before(n.incident_id, Kind.CHANNEL, before):
             uow.outbox.postpone([n.id], owner, now + REFRESH_WAIT)
@@ -266,13 +266,7 @@ class EngineService:
                 said = f"Archived the Slack channel {m.label}: the incident is over"
                 uow.incidents.append(m.incident_id, [_engine_note(now, "slack_channel", said)])
         elif not m.kind.is_upkeep:
-            entry = TimelineEntry(
-                at=now,
-                kind="delivery",
-                actor="Radar",
-                via="engine",
-                message=notification.story(n, d),
-            )
+            entry = _engine_note(now, "delivery", notification.story(n, d))
             uow.incidents.append(m.incident_id, [entry])
 
     def _failed(
@@ -390,12 +384,10 @@ def _engine_note(now: datetime, kind: str, message: str) -> TimelineEntry:
 def _gave_up(
     n: Notification, error: DeliveryError, now: datetime, told: str | None
 ) -> TimelineEntry:
-    return TimelineEntry(
-        at=now,
-        kind="delivery_failed",
-        actor="Radar",
-        via="engine",
-        message=f"Could not reach {n.label} ({n.target}) after {n.attempts} "
+    return _engine_note(
+        now,
+        "delivery_failed",
+        f"Could not reach {n.label} ({n.target}) after {n.attempts} "
         f"attempt{'' if n.attempts == 1 else 's'}: {error.message}"
         + (f"; {told} was told" if told else ""),
     )

@@ -50,7 +50,7 @@ from radar.services import response
 from radar.services.access import actor, require, visible
 from radar.services.incidents import Declaration, IncidentService, incident_id
 from radar.services.policies import PolicyService
-from radar.services.slack_directory import SlackDirectory
+from radar.services.slack_directory import SlackDirectory, display_name
 from radar.store.uow import UnitOfWork, UnitOfWorkProvider
 
 log = logging.getLogger(__name__)
@@ -95,6 +95,12 @@ class SlackService:
         email Slack gives): looked up before any write transaction, as it may ask Slack."""
         policy = self._policies.current().policy
         return policy, self._directory.person(policy, slack_user)
+
+    def _acting_as(self, slack_user: str) -> tuple[Policy, Principal | str]:
+        """The current policy, and the account a Slack user acts as (or why they cannot)."""
+        policy, person = self._who(slack_user)
+        with self._uow() as uow:
+            return policy, _acting(uow, person)
 
     def click(self, click: Click) -> str:
         """Acknowledge or resolve as the person who clicked, or open the update modal for
@@ -151,9 +157,7 @@ class SlackService:
             return f"{cmd.problem} (see `{slash} help`)"
         if cmd.name == "declare":
             return self._declare_modal(invocation, base)
-        policy, person = self._who(invocation.user)
-        with self._uow() as uow:
-            principal = _acting(uow, person)
+        policy, principal = self._acting_as(invocation.user)
         if isinstance(principal, str):
             return principal  # why they cannot act
         if cmd.name == "role" and cmd.assignee_slack:
@@ -195,9 +199,7 @@ class SlackService:
     def _update_modal(self, click: Click) -> str:
         """*Post update*: open the update modal (within the click's three seconds), "" when it
         opened; else why not."""
-        _, person = self._who(click.user)
-        with self._uow() as uow:
-            principal = _acting(uow, person)
+        _, principal = self._acting_as(click.user)
         if isinstance(principal, str):
             return principal
         try:
@@ -234,9 +236,7 @@ class SlackService:
                 status = Status(form.status)
             except ValueError:
                 return {STATUS: f"Radar has no status {form.status!r}."}
-        _, person = self._who(form.user)
-        with self._uow() as uow:
-            principal = _acting(uow, person)
+        _, principal = self._acting_as(form.user)
         if isinstance(principal, str):
             return {MESSAGE: principal}
         seen = Visibility.PUBLIC if form.public else Visibility.INTERNAL
@@ -260,9 +260,7 @@ class SlackService:
         seconds): "" when it opened. Otherwise (Slack failing, or a person Radar cannot map to
         an account, who may still sign in there) the link to the report page."""
         link = f"Declare an incident on Radar's report page, with the severity guide: {base}/report"
-        policy, person = self._who(invocation.user)
-        with self._uow() as uow:
-            principal = _acting(uow, person)
+        policy, principal = self._acting_as(invocation.user)
         if isinstance(principal, str) or self._open_view is None or not invocation.trigger_id:
             return link
         try:
@@ -281,9 +279,7 @@ class SlackService:
             return {SERVICE: "Pick the affected service."}
         if not submission.severity:
             return {SEVERITY: "Pick a severity."}
-        _, person = self._who(submission.user)
-        with self._uow() as uow:
-            principal = _acting(uow, person)
+        _, principal = self._acting_as(submission.user)
         if isinstance(principal, str):
             return {TITLE: principal}  # why they cannot declare
         principal = replace(principal, viewers_may_report=self._viewers_may_report)
@@ -399,7 +395,7 @@ class SlackService:
                 return f"ignored: {current.reference} is restricted"
             if not uow.slack_events.first_time(message.event_id, number, now):
                 return f"ignored: event {message.event_id} was seen before"
-            name = person.name if person is not None else f"Slack user {message.user}"
+            name = display_name(person, message.user)
             scheduled = _acknowledge(uow, policy, current, name, f"{name} {said}", now)
             uow.commit()
         if scheduled:

@@ -68,6 +68,11 @@ class SlackDirectory:
         return next((p for p in policy.people if p.email and p.email.casefold() == wanted), None)
 
 
+def display_name(person: Person | None, slack_user: str) -> str:
+    """How the timeline names a Slack user: their name in the policy, else ``Slack user U123``."""
+    return person.name if person is not None else f"Slack user {slack_user or 'unknown'}"
+
+
 def person_of(policy: Policy, slack_user: str) -> Person | None:
     """The person of the policy whose ``slack`` id is ``slack_user``."""
     return next((p for p in policy.people if p.slack and p.slack == slack_user), None)

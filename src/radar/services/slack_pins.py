@@ -20,7 +20,7 @@ from radar.integrations.slack_requests import Pin
 from radar.notify.base import DeliveryError
 from radar.services.policies import PolicyService
 from radar.services.slack import takes_part
-from radar.services.slack_directory import SlackDirectory
+from radar.services.slack_directory import SlackDirectory, display_name
 from radar.store.uow import UnitOfWorkProvider
 
 log = logging.getLogger(__name__)
@@ -71,8 +71,7 @@ class SlackPins:
         policy = self._policies.current().policy
         pinner = self._directory.person(policy, pin.user)
         writer = self._directory.person(policy, author) if author else None
-        pinned_by = pinner.name if pinner is not None else f"Slack user {pin.user}"
-        written_by = writer.name if writer is not None else f"Slack user {author or 'unknown'}"
+        pinned_by, written_by = display_name(pinner, pin.user), display_name(writer, author)
         now = self._clock.now()
         with self._uow(write=True) as uow:
             current = uow.incidents.get(number)

@@ -9,7 +9,7 @@ from collections.abc import Iterable, Mapping
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Table, bindparam, case, func, select, update
+from sqlalchemy import ColumnElement, Table, bindparam, case, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -46,6 +46,13 @@ _CHANNEL_STATE = (
     .order_by(OUTBOX.c.id.desc())
     .limit(1)
 )
+
+
+def _unleased(now: datetime) -> ColumnElement[bool]:
+    """Nobody holds it: never leased, or the lease ran out."""
+    return (OUTBOX.c.lease_until.is_(None)) | (OUTBOX.c.lease_until < now)
+
+
 _MINE = (OUTBOX.c.id == bindparam("nid")) & (OUTBOX.c.lease_owner == bindparam("owner"))
 
 
@@ -119,7 +126,7 @@ class OutboxRepository:
 
     def lease(self, now: datetime, owner: str, until: datetime, limit: int) -> list[Notification]:
         """Take up to ``limit`` due notifications that nobody holds, until ``until``."""
-        free = (OUTBOX.c.lease_until.is_(None)) | (OUTBOX.c.lease_until < now)
+        free = _unleased(now)
         ids = (
             select(OUTBOX.c.id)
             .where(_PENDING, OUTBOX.c.next_attempt_at <= now, free)
@@ -314,7 +321,7 @@ class OutboxRepository:
         """Settle, unsent, the incident's notifications of ``kind`` queued before the one with
         id ``before`` that are waiting (for a retry, say) rather than on their way: a later
         one does their work."""
-        free = (OUTBOX.c.lease_until.is_(None)) | (OUTBOX.c.lease_until < now)
+        free = _unleased(now)
         stmt = (
             update(OUTBOX)
             .where(

@@ -58,27 +58,31 @@ async def interactivity(request: Request, c: ContainerDep, later: BackgroundTask
     payload = slack.payload(body)
     pin = slack.shortcut(payload)
     if pin is not None:  # "Add to incident timeline" on a message: told through response_url
-        said = await run_in_threadpool(c.slack_pins.pin, pin)
-        if slack.response_url_allowed(pin.response_url, c.settings.slack_api_url):
-            later.add_task(c.slack.answer, pin.response_url, said)
+        _tell(c, later, pin.response_url, await run_in_threadpool(c.slack_pins.pin, pin))
         return Response(status_code=200)
     update = slack_views.update_submission(payload)
     if update is not None:  # the update modal, submitted
-        errors = await run_in_threadpool(c.slack.submit_update, update)
-        if errors:
-            return JSONResponse({"response_action": "errors", "errors": errors})
-        return JSONResponse({"response_action": "clear"})
+        return _verdict(await run_in_threadpool(c.slack.submit_update, update))
     declared = slack_views.submission(payload)
     if declared is not None:  # the declare modal, submitted: Slack waits for the verdict
-        errors = await run_in_threadpool(c.slack.submit, declared)
-        if errors:
-            return JSONResponse({"response_action": "errors", "errors": errors})
-        return JSONResponse({"response_action": "clear"})
+        return _verdict(await run_in_threadpool(c.slack.submit, declared))
     for click in slack.clicks_in(payload):
-        said = await run_in_threadpool(c.slack.click, click)
-        if said and slack.response_url_allowed(click.response_url, c.settings.slack_api_url):
-            later.add_task(c.slack.answer, click.response_url, said)
+        _tell(c, later, click.response_url, await run_in_threadpool(c.slack.click, click))
     return Response(status_code=200)
+
+
+def _verdict(errors: dict[str, str]) -> JSONResponse:
+    """What Slack does with a submitted modal: show the errors by block, or close it."""
+    if errors:
+        return JSONResponse({"response_action": "errors", "errors": errors})
+    return JSONResponse({"response_action": "clear"})
+
+
+def _tell(c: Container, later: BackgroundTasks, response_url: str, said: str) -> None:
+    """After Slack has its answer: ``said`` to the person alone, through ``response_url`` (to
+    Slack, or the host of the configured Web API; never anywhere else a payload names)."""
+    if said and slack.response_url_allowed(response_url, c.settings.slack_api_url):
+        later.add_task(c.slack.answer, response_url, said)
 
 
 @router.post("/events", response_class=Response)
