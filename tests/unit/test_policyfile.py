@@ -97,3 +97,31 @@ def test_alias_bombs_are_refused_without_exhausting_memory() -> None:
 def test_deep_nesting_is_refused() -> None:
     with pytest.raises(PolicyError, match="nested too deeply"):
         load.load("version: " + "[" * 500 + "]" * 500, "p.yaml")
+
+
+def _line_17(insert: str) -> str:
+    lines = EXAMPLE.splitlines(keepends=True)
+    assert lines[16].startswith("  test:")
+    lines[16] = lines[16][:4] + insert + lines[16][4:]
+    return "".join(lines)
+
+
+@pytest.mark.parametrize(
+    ("char", "what"),
+    [
+        ("\x00", "a NUL byte"),
+        ("\x1b", "a control character (U+001B)"),
+        ("\x7f", "a control character (U+007F)"),
+        ("\ud800", "an unpaired surrogate (U+D800)"),
+        ("\ufffe", "the non-character U+FFFE"),
+    ],
+)
+def test_a_character_yaml_forbids_is_named_at_its_line_and_column(char: str, what: str) -> None:
+    assert problems(_line_17(char)) == [f"p.yaml:17:5: {what} is not allowed in a policy file"]
+
+
+def test_the_position_of_a_bad_character_counts_lines_as_yaml_does() -> None:
+    crlf = _line_17("é\x00").replace("\n", "\r\n")
+    assert problems(crlf) == ["p.yaml:17:6: a NUL byte is not allowed in a policy file"]
+    assert problems("a: 1\rb: \x00") == ["p.yaml:2:4: a NUL byte is not allowed in a policy file"]
+    assert problems("\x00") == ["p.yaml:1:1: a NUL byte is not allowed in a policy file"]

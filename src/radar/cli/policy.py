@@ -21,10 +21,20 @@ FileArg = Annotated[Path, typer.Argument(help="A policy YAML file.")]
 
 
 def read_policy(path: Path) -> str:
+    """The text of a policy file; exit 2 when it cannot be read, is not UTF-8, or is larger than
+    the API accepts (judged before it is read, so a huge file costs nothing)."""
+    from radar.api.limits import MAX_BODY  # one limit for both doors
+    from radar.policyfile import source
+
     try:
-        return path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
+        return source.read(path, limit=MAX_BODY)
+    except OSError as exc:
         raise fail(f"{path}: cannot read: {exc}", EXIT_USAGE) from None
+    except source.TooLarge as exc:
+        raise fail(exc.message, EXIT_USAGE) from None
+    except PolicyError as exc:  # a byte that is not UTF-8, at file:line:column
+        _print(exc.problems)
+        raise typer.Exit(EXIT_USAGE) from None
 
 
 def _print(problems: tuple[Problem, ...] | list[Problem], label: str = "") -> None:

@@ -17,7 +17,7 @@ from pydantic import ValidationError
 
 from radar.domain.errors import PolicyError, Problem
 from radar.domain.policy import Policy
-from radar.policyfile import build, check
+from radar.policyfile import build, check, source
 from radar.policyfile.schema import PolicyFile
 
 Path = tuple[str | int, ...]
@@ -106,6 +106,7 @@ def _mark(pos: _Positions, node: yaml.Node) -> str:
 
 def parse(text: str, filename: str = "policy.yaml") -> tuple[PolicyFile, _Positions]:
     """Parse and validate against the schema; ``PolicyError`` lists every problem found."""
+    source.check_characters(text, filename)
     pos = _Positions(filename)
     try:
         root = yaml.compose(text, Loader=yaml.SafeLoader)
