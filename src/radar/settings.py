@@ -120,9 +120,17 @@ class Settings(BaseSettings):
         30.0,
         ge=1,
         le=600,
-        description="How long a worker holds a notification it is sending. If the worker dies "
-        "meanwhile, another sends it once this time has passed: keep it above the slowest "
-        "channel's timeout, and short, since it delays that notification.",
+        description="How long a worker's claim on a notification lasts without renewal. A live "
+        "worker renews its claims every third of this time, however long a send takes; if it "
+        "dies, another worker takes its notifications over once this time has passed.",
+    )
+    notify_senders: int = Field(
+        4,
+        ge=1,
+        le=64,
+        description="Notifications each worker sends at the same time. A slow channel holds one "
+        "sender, never the timers nor the other senders. A worker that dies mid-send may "
+        "leave this many sends to be repeated once by the worker that takes them over.",
     )
     slack_bot_token: SecretStr = Field(
         SecretStr(""),

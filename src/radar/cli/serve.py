@@ -47,7 +47,12 @@ def serve(
             f"docs {url}/api/docs)"
         )
         if worker:
-            engine = Worker(container.engine, container.waker, container.clock)
+            engine = Worker(
+                container.engine,
+                container.waker,
+                container.clock,
+                senders=container.settings.notify_senders,
+            )
             thread = start_in_thread(engine)
         out.print("The engine runs in this process." if engine else "No engine (--no-worker).")
         out.print("Press Ctrl-C to stop.")

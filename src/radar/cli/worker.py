@@ -34,7 +34,13 @@ def worker() -> None:
         waker = container.waker
         try:
             require_database(container)
-            engine = Worker(container.engine, container.waker, container.clock, stop=stopping)
+            engine = Worker(
+                container.engine,
+                container.waker,
+                container.clock,
+                senders=base.notify_senders,
+                stop=stopping,
+            )
             settle_memory()
             out.print(f"Radar engine worker {engine.name} running. Press Ctrl-C to stop.")
             engine.run()

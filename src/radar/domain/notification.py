@@ -1,12 +1,15 @@
 """A notification in the outbox: one message to one target, and what became of it.
 
-Delivery is at least once: a worker leases a notification, sends it, then records the result.
-A worker that dies between sending and recording leaves the lease to expire and another worker
-sends again, with the same ``key`` so receivers can tell a repeat from a new message.
+While its sender lives, a notification is sent at most once: a worker leases it, marks the send
+begun (still holding the lease), sends, and records the outcome; its lease is renewed for as long
+as the send takes. A worker that dies after beginning a send leaves the lease to lapse, and
+another worker sends that notification once more, with the same ``key`` (the channels' idempotency
+key) so receivers can drop the repeat. See docs/notifications.md.
 """
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
@@ -66,11 +69,22 @@ class Notification:
     ack_token: str | None = None  # set when sending: signs the acknowledge link and keypress
     ack_url: str | None = None  # set when sending: a signed one-click acknowledge link
     bundled: tuple[Notification, ...] = ()  # others for the same recipient sent in this one
+    # A send begun and never recorded: its worker died mid-send, so this one may be a repeat.
+    interrupted_at: datetime | None = None
 
     @property
     def members(self) -> tuple[Notification, ...]:
         """The notifications this message carries: itself, or the bundle."""
         return self.bundled or (self,)
+
+    @property
+    def idempotency_key(self) -> str:
+        """What a receiver may drop a repeat by: the notification's key, or for a bundle one
+        made from every key it carries. The same on every try and after a takeover."""
+        if not self.bundled:
+            return self.key
+        joined = "\n".join(m.key for m in self.bundled)
+        return "bundle:" + hashlib.sha256(joined.encode()).hexdigest()[:32]
 
     def address_for(self, channel: Channel) -> str | None:
         """Where ``channel`` reaches the recipient: a phone number, an address, a Slack id."""
@@ -167,6 +181,8 @@ def story(n: Notification, d: Delivered) -> str:
     if len(n.members) > 1:
         text += f", in one message with {len(n.members) - 1} other notification"
         text += "" if len(n.members) == 2 else "s"
+    if any(m.interrupted_at is not None for m in n.members):
+        text += ", again: the worker sending it stopped before it could record the send"
     return text
 
 

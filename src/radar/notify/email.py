@@ -12,7 +12,7 @@ import hashlib
 import html
 from dataclasses import dataclass
 from email.message import EmailMessage
-from email.utils import formatdate, make_msgid
+from email.utils import formatdate
 
 import aiosmtplib
 
@@ -51,12 +51,13 @@ class EmailSender:
         msg["To"] = address
         msg["Subject"] = n.subject
         msg["Date"] = formatdate(localtime=False)
-        digest = hashlib.sha256(n.key.encode()).hexdigest()[:24]
-        msg["Message-ID"] = make_msgid(idstring=digest, domain=self._domain)
+        # The same on every try of this notification: mail systems drop a repeat by it.
+        digest = hashlib.sha256(n.idempotency_key.encode()).hexdigest()[:32]
+        msg["Message-ID"] = f"<radar-{digest}@{self._domain}>"
         root = thread_id(n.incident_id, self._domain)
         msg["In-Reply-To"] = root
         msg["References"] = root
-        msg["X-Radar-Key"] = n.key
+        msg["X-Radar-Key"] = n.idempotency_key
         ack = f"\nAcknowledge (one click, no login): {n.ack_url}\n" if n.ack_url else ""
         msg.set_content(f"{n.subject}\n\n{n.body}\n{ack}\n{link}\n")
         button = f'<p><a href="{html.escape(n.ack_url)}">Acknowledge</a></p>' if n.ack_url else ""

@@ -2,7 +2,8 @@
 
 Receivers verify ``X-Radar-Signature: v1=<hex>`` as ``HMAC_SHA256(secret, f"{timestamp}." +
 body)`` with ``X-Radar-Timestamp`` (Unix seconds), and refuse old timestamps; ``Idempotency-Key``
-is the notification's key, the same on a resend.
+is the notification's key, the same on a retry and on the one resend a worker's death may cause:
+a receiver that keeps the keys it has seen drops that repeat.
 """
 
 from __future__ import annotations
@@ -49,7 +50,7 @@ class WebhookSender:
             "User-Agent": "Radar",
             "X-Radar-Timestamp": stamp,
             "X-Radar-Signature": signature(self._secret, stamp, body),
-            "Idempotency-Key": n.key,
+            "Idempotency-Key": n.idempotency_key,
         }
         try:
             response = self._client.post(address, content=body, headers=headers, timeout=TIMEOUT)

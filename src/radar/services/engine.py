@@ -4,8 +4,10 @@ Firing is exactly once: a due timer is handled in one transaction that locks its
 records what it did (notifications queued, timeline entries, the next timers) and marks it done.
 A worker killed half-way leaves the transaction uncommitted and the timer due.
 
-Delivery is at least once: notifications are leased, sent outside any transaction, and marked
-sent afterwards; a worker killed in between lets the lease lapse and the next worker sends again.
+Delivery is at most once while the sender lives: notifications are leased, each send is marked
+begun in a transaction that checks the lease is still held, sent outside any transaction while the
+worker renews the lease, and recorded afterwards. Only a send begun by a worker that then died is
+sent again, once, by the worker that takes the lapsed lease over (docs/notifications.md).
 """
 
 from __future__ import annotations
@@ -51,6 +53,15 @@ class Heartbeats(Protocol):
     def missed_heartbeats(self) -> int: ...
 
     def next_heartbeat(self) -> datetime | None: ...
+
+
+@dataclass(frozen=True)
+class Claimed:
+    """What one claim took: the number of notifications leased, and the messages to send now
+    (bundles count once; notifications handed back or settled unsent are in neither)."""
+
+    taken: int
+    batches: list[Notification]
 
 
 @dataclass(frozen=True)
@@ -144,17 +155,60 @@ class EngineService:
         return changed
 
     def deliver_due(self, owner: str, limit: int = 50) -> int:
-        """Send up to ``limit`` due notifications; the number taken up."""
+        """Claim up to ``limit`` due notifications and send them one after another; the number
+        taken up. (The worker sends its claims concurrently instead: see ``claim``.)"""
+        claimed = self.claim(owner, limit)
+        for batch in claimed.batches:
+            self.deliver(owner, batch)
+        return claimed.taken
+
+    def claim(self, owner: str, limit: int) -> Claimed:
+        """Lease up to ``limit`` due notifications for ``owner`` and say what to send now: each
+        alone, or bundled while its send window is shut (the rest are handed back until it
+        reopens). The leases last ``lease``; renew them (``renew``) while the sends wait or
+        take longer."""
         now = self._clock.now()
         with self._uow(write=True) as uow:
             leased = uow.outbox.lease(now, owner, now + self._lease, limit)
             batches = self._batches(uow, owner, leased, now)
             uow.commit()
-        for batch in batches:
-            delivered, error = self._send(batch)
-            # Recorded one message at a time: a worker killed now resends at most this one.
-            self._record(owner, batch, delivered, error)
-        return len(leased)
+        return Claimed(len(leased), batches)
+
+    def deliver(self, owner: str, batch: Notification) -> bool:
+        """Send one claimed message and record what became of it; False if it was not sent
+        because ``owner`` no longer held it (its lease lapsed and another worker took it).
+
+        The send is marked begun, and the lease checked and renewed, in a transaction committed
+        before the send: while ``owner`` lives and renews its leases, nobody else sends it."""
+        now = self._clock.now()
+        with self._uow(write=True) as uow:
+            held = uow.outbox.begin([m.id for m in batch.members], owner, now, now + self._lease)
+            uow.commit()
+        members = tuple(m for m in batch.members if m.id in held)
+        if not members:
+            log.warning("notification %s was taken over before it was sent", batch.key)
+            return False
+        if len(members) < len(batch.members):
+            batch = notification.bundle(members)
+        delivered, error = self._send(batch)
+        # Recorded one message at a time: a worker killed now resends at most this one.
+        self._record(owner, batch, delivered, error)
+        return delivered is not None
+
+    def renew(self, owner: str, ids: Sequence[int]) -> int:
+        """Extend ``owner``'s leases on the notifications ``ids`` (claimed, or being sent) by
+        another ``lease``; how many it still held."""
+        if not ids:
+            return 0
+        now = self._clock.now()
+        with self._uow(write=True) as uow:
+            held = uow.outbox.renew(list(ids), owner, now + self._lease)
+            uow.commit()
+        return held
+
+    @property
+    def lease(self) -> timedelta:
+        return self._lease
 
     def _batches(
         self, uow: UnitOfWork, owner: str, leased: list[Notification], now: datetime
@@ -331,12 +385,13 @@ class EngineService:
             log.exception("notification %s to %s failed", n.key, n.label)
             return None, DeliveryError(f"{type(exc).__name__}: {exc}")
 
-    def next_due(self) -> datetime | None:
-        """When the engine next has something to do, if ever."""
+    def next_due(self, *, outbox: bool = True) -> datetime | None:
+        """When the engine next has something to do, if ever; without ``outbox``, only timers
+        and heartbeats count (every sender is busy)."""
         with self._uow() as uow:
-            times = [t for t in (uow.timers.next_due(), uow.outbox.next_due()) if t is not None]
-        beat = self._heartbeats.next_heartbeat() if self._heartbeats else None
-        times += [beat] if beat is not None else []
+            found = [uow.timers.next_due(), uow.outbox.next_due() if outbox else None]
+        found.append(self._heartbeats.next_heartbeat() if self._heartbeats else None)
+        times = [t for t in found if t is not None]
         return min(times) if times else None
 
     def listen(self, stop: threading.Event, on_wake: Callable[[], None]) -> None:

@@ -1,6 +1,7 @@
 """The notification outbox. Rows are written with the change that causes them; workers lease
-them (``FOR UPDATE SKIP LOCKED`` on PostgreSQL, the single writer on SQLite), send them outside
-any transaction, and record the outcome only if they still hold the lease."""
+them (``FOR UPDATE SKIP LOCKED`` on PostgreSQL, the single writer on SQLite), mark each send
+begun while still holding its lease, send outside any transaction (renewing the lease while the
+send takes), and record the outcome only if they still hold the lease."""
 
 from __future__ import annotations
 
@@ -79,6 +80,7 @@ def _to_domain(row: Mapping[Any, Any]) -> Notification:
         kind=Kind(row["kind"]),
         provider_id=row["provider_id"],
         facts=tuple((str(k), str(v)) for k, v in json.loads(row["facts"] or "[]")),
+        interrupted_at=row["send_started_at"],
     )
 
 
@@ -144,10 +146,33 @@ class OutboxRepository:
         rows = self.session.execute(stmt).mappings().all()
         return sorted((_to_domain(r) for r in rows), key=lambda n: (n.next_attempt_at, n.id))
 
+    def begin(self, ids: list[int], owner: str, now: datetime, until: datetime) -> set[int]:
+        """Mark sends begun, renewing their leases until ``until``: the ids still held by
+        ``owner`` and still pending. Anything else was taken over (its lease lapsed) or settled,
+        and must not be sent. Its own short transaction, committed before the send."""
+        stmt = (
+            update(OUTBOX)
+            .where(OUTBOX.c.id.in_(ids), OUTBOX.c.lease_owner == owner, _PENDING)
+            .values(send_started_at=now, lease_until=until)
+            .returning(OUTBOX.c.id)
+        )
+        return set(self.session.execute(stmt).scalars())
+
+    def renew(self, ids: list[int], owner: str, until: datetime) -> int:
+        """Extend ``owner``'s leases on ``ids`` (sends on their way) until ``until``; how many
+        it still held."""
+        stmt = (
+            update(OUTBOX)
+            .where(OUTBOX.c.id.in_(ids), OUTBOX.c.lease_owner == owner, _PENDING)
+            .values(lease_until=until)
+        )
+        return int(self.session.execute(stmt).rowcount)  # type: ignore[attr-defined]
+
     def sent(
         self, nid: int, owner: str, channel: str, now: datetime, provider_id: str | None = None
     ) -> bool:
         values = {
+            "send_started_at": None,
             "state": DeliveryState.SENT.value,
             "sent_at": now,
             "channel": channel,
@@ -161,6 +186,7 @@ class OutboxRepository:
     ) -> bool:
         """Record a failed attempt: try again at ``retry_at``, or give up when it is None."""
         values: dict[str, Any] = {
+            "send_started_at": None,
             "last_error": error[:2000],
             "lease_owner": None,
             "lease_until": None,

@@ -222,6 +222,9 @@ class NotificationRow(Base):
     attempts: Mapped[int] = mapped_column(Integer)
     lease_owner: Mapped[str | None] = mapped_column(String(100))
     lease_until: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    # When a worker handed it to a channel and has not yet recorded the outcome: one taken over
+    # with this set (its worker died mid-send) may already have reached its recipient.
+    send_started_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     sent_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     channel: Mapped[str | None] = mapped_column(String(20))
     last_error: Mapped[str | None] = mapped_column(Text)
