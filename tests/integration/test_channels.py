@@ -228,6 +228,19 @@ def test_email_has_both_parts_and_threads_by_incident(
     assert "<strong>INC-7 · Sev2 - Major · Checkout down</strong>" in page
 
 
+def test_a_resent_email_keeps_its_message_id_so_mail_systems_drop_the_repeat(
+    smtp: tuple[int, list[Envelope]],
+) -> None:
+    port, received = smtp
+    sender = mail(port)
+    n = note((Channel.EMAIL,), email="laura@example.com")
+    sender.send(n, "laura@example.com")
+    sender.send(n, "laura@example.com")  # the one repeat a worker's death may cause
+    first, again = (message_from_bytes(e.content, policy=default) for e in received)
+    assert first["Message-ID"] == again["Message-ID"]
+    assert first["X-Radar-Key"] == again["X-Radar-Key"] == n.key
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
