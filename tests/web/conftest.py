@@ -34,12 +34,21 @@ def site(container: Container) -> Iterator[str]:
 
 def sign_in(url: str, username: str = "maria", password: str = PASSWORD) -> httpx.Client:
     web = httpx.Client(base_url=url)
-    form = web.get("/signin")
-    answer = web.post(
-        "/signin",
-        data={"csrf": csrf_of(form.text), "username": username, "password": password, "then": "/"},
-    )
-    assert answer.status_code == 303, answer.text
+    try:
+        form = web.get("/signin")
+        answer = web.post(
+            "/signin",
+            data={
+                "csrf": csrf_of(form.text),
+                "username": username,
+                "password": password,
+                "then": "/",
+            },
+        )
+        assert answer.status_code == 303, answer.text
+    except BaseException:
+        web.close()  # a failed sign-in leaves no socket open for a later test to trip over
+        raise
     return web
 
 

@@ -46,9 +46,15 @@ def actor(principal: Principal, via: Via) -> Actor:
     )
 
 
+def sees_as(principal: Principal) -> str | None:
+    """The username whose view of restricted incidents ``principal`` has; None for an admin,
+    who sees every incident."""
+    return None if principal.is_admin else principal.user.username
+
+
 def seen_by(principal: Principal, flt: IncidentFilter) -> IncidentFilter:
     """``flt`` narrowed to what ``principal`` may see."""
-    return replace(flt, visible_to=None if principal.is_admin else principal.user.username)
+    return replace(flt, visible_to=sees_as(principal))
 
 
 def visible(uow: UnitOfWork, principal: Principal, incident: Incident) -> Incident:

@@ -13,6 +13,7 @@ from typing import Any
 
 from sqlalchemy import (
     ColumnElement,
+    String,
     Table,
     bindparam,
     delete,
@@ -50,6 +51,17 @@ _UPDATE_INCIDENT = update(INCIDENTS).where(INCIDENTS.c.id == bindparam("incident
 _CLEAR_ROLES = delete(ROLES).where(ROLES.c.incident_id == bindparam("id"))
 _INSERT_ROLE = insert(ROLES)
 _INSERT_ENTRY = insert(TIMELINE)
+_LAST = select(func.max(TIMELINE.c.id))
+_LAST_OF = _LAST.where(TIMELINE.c.incident_id == bindparam("id"))
+# Walks the timeline's primary key backwards to the first entry of a visible incident: one
+# entry when that is the newest, a few more when restricted incidents were busy since.
+_LAST_SEEN = (
+    select(TIMELINE.c.id)
+    .join(INCIDENTS, INCIDENTS.c.id == TIMELINE.c.incident_id)
+    .where(visible_to(bindparam("username", type_=String)))
+    .order_by(TIMELINE.c.id.desc())
+    .limit(1)
+)
 
 
 def _to_domain(row: Mapping[Any, Any], roles: Mapping[Role, str]) -> Incident:
@@ -192,13 +204,15 @@ class IncidentRepository:
             _entry(r) for r in self.session.execute(_TIMELINE_OF, {"id": incident_id}).mappings()
         ]
 
-    def last_entry(self, incident_id: int | None = None) -> int:
-        """The id of the newest timeline entry (of one incident, or of all): it grows with
-        every change, so a page can tell cheaply whether anything happened since it looked."""
-        stmt = select(func.max(TIMELINE.c.id))
-        if incident_id is not None:
-            stmt = stmt.where(TIMELINE.c.incident_id == incident_id)
-        return int(self.session.execute(stmt).scalar() or 0)
+    def last_entry(self, incident_id: int | None = None, *, visible_to: str | None = None) -> int:
+        """The id of the newest timeline entry (of one incident, or of all; with ``visible_to``,
+        of the incidents that username may see): it grows with every change, so a page can tell
+        cheaply whether anything happened since it looked."""
+        if visible_to is not None:
+            return int(self.session.execute(_LAST_SEEN, {"username": visible_to}).scalar() or 0)
+        if incident_id is None:
+            return int(self.session.execute(_LAST).scalar() or 0)
+        return int(self.session.execute(_LAST_OF, {"id": incident_id}).scalar() or 0)
 
     def search(self, flt: IncidentFilter, page: Page) -> list[Incident]:
         """Newest first; one more than ``page.limit`` so the caller knows whether more exist."""

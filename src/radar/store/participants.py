@@ -10,7 +10,7 @@ from datetime import datetime
 from sqlalchemy import Table, exists, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
-from sqlalchemy.sql.elements import ColumnElement
+from sqlalchemy.sql.elements import BindParameter, ColumnElement
 
 from radar.store.tables import IncidentParticipantRow, IncidentRow
 
@@ -18,9 +18,10 @@ PARTICIPANTS: Table = IncidentParticipantRow.__table__  # type: ignore[assignmen
 INCIDENTS: Table = IncidentRow.__table__  # type: ignore[assignment]
 
 
-def visible_to(username: str) -> ColumnElement[bool]:
-    """The condition on ``incidents`` that keeps what ``username`` may see (not admins: they
-    see everything, so no condition is added for them)."""
+def visible_to(username: str | BindParameter[str]) -> ColumnElement[bool]:
+    """The condition on ``incidents`` that keeps what ``username`` (a value, or a parameter of a
+    statement built once) may see (not admins: they see everything, so no condition is added
+    for them)."""
     return INCIDENTS.c.restricted.is_(False) | exists().where(
         PARTICIPANTS.c.incident_id == INCIDENTS.c.id, PARTICIPANTS.c.username == username
     )
