@@ -5,12 +5,14 @@ Each field's description is the documentation: ``docs/configuration.md`` is chec
 
 from __future__ import annotations
 
+import ipaddress
 import json
 from pathlib import Path
+from typing import Annotated
 from urllib.parse import urlsplit
 
 from pydantic import Field, SecretStr, ValidationInfo, field_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from radar.domain.access import UserRole
 from radar.domain.response import Channel, Target
@@ -50,6 +52,26 @@ def apprise_names(value: SecretStr) -> dict[str, list[str]]:
     return out
 
 
+def proxy_networks(value: object) -> list[str]:
+    """``RADAR_TRUSTED_PROXIES``: addresses and networks, separated by commas, each checked
+    and written the standard way (``10.0.0.5``, ``10.1.0.0/16``)."""
+    listed = value.split(",") if isinstance(value, str) else value
+    if not isinstance(listed, list | tuple):
+        raise ValueError("give addresses or networks separated by commas")
+    return [_proxy(str(item).strip()) for item in listed if str(item).strip()]
+
+
+def _proxy(item: str) -> str:
+    try:
+        if "/" in item:
+            return str(ipaddress.ip_network(item, strict=False))
+        return str(ipaddress.ip_address(item))
+    except ValueError:
+        raise ValueError(
+            f"{item[:60]!r} is not an IP address or network (10.0.0.5, 10.1.0.0/16)"
+        ) from None
+
+
 LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")
 
 
@@ -84,6 +106,12 @@ class Settings(BaseSettings):
         "",
         description="URL people use to reach Radar, for links in messages. "
         "Defaults to `http://HOST:PORT`.",
+    )
+    trusted_proxies: Annotated[list[str], NoDecode] = Field(
+        default_factory=list,
+        description="Reverse proxies whose `X-Forwarded-For` and `X-Forwarded-Proto` Radar "
+        "believes, as IP addresses or networks separated by commas (`10.0.0.5, 10.1.0.0/16`). "
+        "Empty: none; a request comes from the address that connected.",
     )
     log_level: str = Field("info", description="Log level: debug, info, warning or error.")
     sqlite_synchronous: str = Field(
@@ -264,6 +292,11 @@ class Settings(BaseSettings):
     @classmethod
     def _normalise(cls, value: str) -> str:
         return normalise_database_url(value)
+
+    @field_validator("trusted_proxies", mode="before")
+    @classmethod
+    def _proxies(cls, value: object) -> list[str]:
+        return proxy_networks(value)
 
     @field_validator("notify_send_windows")
     @classmethod

@@ -12,8 +12,13 @@ import pytest
 from fastapi.routing import APIRoute
 
 from radar.api.app import ALL_ROUTERS
-from tests.api.conftest import declare
+from radar.bootstrap import Container
+from radar.domain.access import UserRole
+from radar.domain.listing import encode_cursor
+from tests.api.conftest import declare, token_for
 
+# Python refuses to read an integer of more than 4,300 digits (converting one is quadratic).
+HUGE = "9" * 5000
 MALFORMED_BODIES: list[tuple[str, bytes | None, str]] = [
     ("empty body", b"", "application/json"),
     ("not json", b"{bad", "application/json"),
@@ -24,6 +29,8 @@ MALFORMED_BODIES: list[tuple[str, bytes | None, str]] = [
     ("number", b"42", "application/json"),
     ("invalid utf-8", b'{"title": "\xff\xfe"}', "application/json"),
     ("deep nesting", b'{"title": ' + b"[" * 5000 + b"]" * 5000 + b"}", "application/json"),
+    ("integer of 5,000 digits", b'{"title": ' + HUGE.encode() + b"}", "application/json"),
+    ("deep in an array", b'{"answers": [1, ' + HUGE.encode() + b"]}", "application/json"),
     ("form instead of json", b"title=x", "application/x-www-form-urlencoded"),
     ("unknown fields", b'{"zzz": 1, "title": "x"}', "application/json"),
     (
@@ -138,6 +145,47 @@ def test_malformed_json_is_400(api: httpx.Client) -> None:
     )
     assert response.status_code == 400
     assert response.json()["error"]["code"] == "malformed_json"
+
+
+def test_an_integer_too_long_to_read_is_a_400_naming_the_body(api: httpx.Client) -> None:
+    response = api.post(
+        "/api/v1/incidents",
+        content=b'{"title": "x", "service": "checkout", "severity": ' + HUGE.encode() + b"}",
+        headers={"Content-Type": "application/json"},
+    )
+    assert response.status_code == 400
+    error = response.json()["error"]
+    assert (error["code"], error["field"]) == ("malformed_json", "body")
+    assert error["message"] == "JSON parse error: a number has more than 4,300 digits"
+    assert api.get("/api/v1/incidents").json()["items"] == []
+
+
+def test_bodies_fastapi_cannot_read_say_why(api: httpx.Client) -> None:
+    json_body = {"Content-Type": "application/json"}
+    latin = api.post("/api/v1/incidents", content=b'{"title": "\xff"}', headers=json_body)
+    assert latin.status_code == 400
+    assert latin.json()["error"]["message"] == "the body is not UTF-8"
+    deep = api.post("/api/v1/incidents", content=b"[" * 5000 + b"]" * 5000, headers=json_body)
+    assert deep.status_code == 400
+    assert deep.json()["error"]["message"] == "JSON parse error: nested too deeply"
+
+
+@pytest.mark.parametrize(
+    ("path", "params", "field"),
+    [
+        ("/api/v1/incidents", {"limit": HUGE}, "limit"),
+        ("/api/v1/incidents", {"cursor": encode_cursor(10**70)}, "cursor"),
+        ("/api/v1/incidents", {"cursor": encode_cursor(2**63)}, "cursor"),
+        ("/api/v1/audit", {"cursor": encode_cursor(10**70)}, "cursor"),
+    ],
+)
+def test_numbers_too_big_in_the_address_are_refused_naming_the_parameter(
+    container: Container, api: httpx.Client, path: str, params: dict[str, str], field: str
+) -> None:
+    secret = token_for(container, "root", UserRole.ADMIN)
+    response = api.get(path, params=params, headers={"Authorization": f"Bearer {secret}"})
+    assert response.status_code == 422, response.text
+    assert response.json()["error"]["field"] == field
 
 
 def test_form_body_is_415_and_says_to_send_json(api: httpx.Client) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import httpx
+import pytest
 
 from radar.bootstrap import Container
 from radar.domain.access import UserRole
@@ -61,6 +62,20 @@ def test_a_bad_policy_is_refused_whole_and_the_old_one_runs(
         assert error["code"] == "invalid_policy"
         assert len(error["problems"]) == 2
         assert all(p["field"].startswith("bad.yaml:") for p in error["problems"])
+        assert client.get("/api/v1/policy").json()["version"] == 1
+
+
+@pytest.mark.parametrize("value", ["9" * 5000, "2026-02-30"])
+def test_a_value_yaml_cannot_read_is_refused_naming_where_it_is(
+    container: Container, base_url: str, value: str
+) -> None:
+    bad = EXAMPLE_POLICY.read_text().replace("version: 1", f"version: {value}")
+    with admin(container, base_url) as client:
+        response = client.post("/api/v1/policy", json={"content": bad, "filename": "bad.yaml"})
+        assert response.status_code == 422, response.text
+        error = response.json()["error"]
+        assert error["code"] == "invalid_policy"
+        assert error["field"].startswith("bad.yaml:10:")
         assert client.get("/api/v1/policy").json()["version"] == 1
 
 

@@ -15,9 +15,13 @@ pytest 9; the operations are driven with Hypothesis directly, as its Python API 
 
 from __future__ import annotations
 
+import json
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 
+import httpx
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, Phase, given, settings
@@ -117,6 +121,102 @@ def test_every_operation_answers_within_its_schema(radar: Radar) -> None:
 
 def test_a_non_ascii_ack_token_is_not_a_server_error(radar: Radar) -> None:
     """Found by the run above: the link's signature was compared as text, which refused it."""
-    import httpx
-
     assert httpx.get(f"{radar.url}/ack/H%F3%AF%9B%8D.%F1%86%81%A2f").status_code == 404
+
+
+KEY_REFUSALS = {"404", "409", "422", "500"}
+WEBHOOK_REFUSALS = KEY_REFUSALS | {"429"}
+TWILIO_REFUSALS = {"400", "403", "404", "413", "500"}
+SLACK_REFUSALS = {"401", "404", "413", "422", "500"}
+# What the public operations (no token: the tools and people outside) really refuse with.
+REFUSALS = {
+    "POST /v2/enqueue": {"400", "429", "500"},
+    "POST /integrations/alertmanager/{key}": WEBHOOK_REFUSALS,
+    "POST /integrations/grafana/{key}": WEBHOOK_REFUSALS | {"403"},
+    "PUT /integrations/grafana/{key}": WEBHOOK_REFUSALS | {"403"},
+    "POST /integrations/generic/{key}": WEBHOOK_REFUSALS,
+    "POST /integrations/heartbeat/{key}": KEY_REFUSALS,
+    "GET /integrations/heartbeat/{key}": KEY_REFUSALS,
+    "GET /ack/{token}": {"404", "410", "422", "429", "500"},
+    "POST /ack/{token}": {"404", "409", "410", "413", "422", "429", "500"},
+    "POST /integrations/twilio/voice/{tokens}": TWILIO_REFUSALS | {"422"},
+    "POST /integrations/twilio/status/{tokens}": TWILIO_REFUSALS | {"422"},
+    "POST /integrations/twilio/sms": TWILIO_REFUSALS,
+    "POST /integrations/slack/interactivity": SLACK_REFUSALS | {"503"},
+    "POST /integrations/slack/events": SLACK_REFUSALS | {"503"},
+    "POST /integrations/slack/commands": SLACK_REFUSALS,
+}
+
+
+def _schema(response: dict[str, Any], media: str = "application/json") -> Any:
+    return response["content"][media]["schema"]
+
+
+def test_the_document_declares_what_the_public_operations_refuse_with(radar: Radar) -> None:
+    """Each operation lists every refusal it really gives, in the shape it gives it (the run
+    above checks the shapes against real answers); none lists FastAPI's own validation error,
+    which Radar never sends."""
+    document = httpx.get(f"{radar.url}/api/openapi.json").json()
+    for label, statuses in REFUSALS.items():
+        method, path = label.split(" ")
+        responses = document["paths"][path][method.lower()]["responses"]
+        assert set(responses) - {"200", "202", "204"} == statuses, label
+    assert "HTTPValidationError" not in document["components"]["schemas"]
+    error = {"$ref": "#/components/schemas/ErrorOut"}
+    enqueue = document["paths"]["/v2/enqueue"]["post"]["responses"]
+    assert _schema(enqueue["400"]) == {"$ref": "#/components/schemas/PagerDutyErrorOut"}
+    assert _schema(enqueue["429"]) == {"$ref": "#/components/schemas/PagerDutyErrorOut"}
+    heartbeat = document["paths"]["/integrations/heartbeat/{key}"]["get"]["responses"]
+    assert _schema(heartbeat["404"]) == error
+    link = document["paths"]["/ack/{token}"]["post"]["responses"]
+    assert set(link["404"]["content"]) == set(link["410"]["content"]) == {"text/html"}
+    assert _schema(link["429"]) == error
+    sms = document["paths"]["/integrations/twilio/sms"]["post"]["responses"]
+    assert _schema(sms["403"]) == _schema(sms["404"]) == error
+    slack = document["paths"]["/integrations/slack/events"]["post"]["responses"]
+    assert _schema(slack["401"]) == _schema(slack["404"]) == error
+
+
+HUGE = "9" * 5000  # more digits than Python reads as an integer
+
+
+def _filled(path: str, value: str) -> str:
+    return re.sub(r"\{[^}]+\}", value, path)
+
+
+def test_every_operation_refuses_integers_too_long_to_read(radar: Radar) -> None:
+    """Integers of 5,000 digits in every operation's JSON body, path and integer query
+    parameters: a 4xx that says what is wrong, never a 500."""
+    document = httpx.get(f"{radar.url}/api/openapi.json").json()
+    auth = {"Authorization": f"Bearer {radar.token}"}
+    tried = 0
+    with httpx.Client(base_url=radar.url, headers=auth, timeout=30) as client:
+        for path, operations in document["paths"].items():
+            for method, operation in operations.items():
+                label = f"{method.upper()} {path}"
+                params = operation.get("parameters", [])
+                numbers = {
+                    p["name"]: HUGE
+                    for p in params
+                    if p["in"] == "query" and "integer" in json.dumps(p["schema"])
+                }
+                answers = []
+                if "{" in path or numbers:
+                    answers.append(client.request(method, _filled(path, HUGE), params=numbers))
+                writes = method in ("post", "put", "patch")
+                if writes and ("requestBody" in operation or not path.startswith("/api/v1")):
+                    body = b'{"title": "x", "severity": ' + HUGE.encode() + b"}"
+                    sent = client.request(
+                        method,
+                        _filled(path.replace("{incident}", "INC-1"), "k" * 20),
+                        content=body,
+                        headers={"Content-Type": "application/json"},
+                    )
+                    answers.append(sent)
+                for answer in answers:
+                    tried += 1
+                    assert 400 <= answer.status_code < 500, (label, answer.text[:300])
+                    if answer.headers["content-type"] == "application/json":
+                        said = answer.json()
+                        assert said.get("error", said).get("message"), label
+    assert tried >= 40

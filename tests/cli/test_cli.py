@@ -103,6 +103,18 @@ def test_bad_settings_are_one_line_naming_the_variable(monkeypatch: pytest.Monke
     assert err.startswith("radar: RADAR_PORT:")
 
 
+def test_trusted_proxies_are_addresses_or_networks(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("RADAR_TRUSTED_PROXIES", "10.0.0.5, proxy.internal")
+    code, _, err = radar("db", "current")
+    assert code == 2
+    assert err.startswith("radar: RADAR_TRUSTED_PROXIES:")
+    assert "'proxy.internal' is not an IP address or network" in err
+    monkeypatch.setenv("RADAR_TRUSTED_PROXIES", " 10.0.0.5,10.1.2.3/16 ,::1")
+    assert Settings().trusted_proxies == ["10.0.0.5", "10.1.0.0/16", "::1"]
+    monkeypatch.delenv("RADAR_TRUSTED_PROXIES")
+    assert Settings().trusted_proxies == []
+
+
 @pytest.mark.usefixtures("client_env")
 def test_the_five_minute_tour_through_the_cli() -> None:
     code, out, _ = radar(

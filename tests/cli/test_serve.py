@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import os
+import re
 import signal
 import socket
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
@@ -101,3 +104,62 @@ def test_serve_runs_the_engine_in_process_and_wakes_for_work_from_elsewhere(
             proc.communicate()
     assert proc.returncode == 0
     assert "The engine runs in this process." in output
+
+
+@contextmanager
+def _serving(tmp_path: Path, **settings: str) -> Iterator[str]:
+    """`radar serve` (API only) on a migrated database, until the block ends; yields its URL."""
+    env = {**os.environ, "RADAR_DATABASE_URL": f"sqlite:///{tmp_path / 'radar.db'}", **settings}
+    subprocess.run([*RADAR, "db", "upgrade"], env=env, check=True, capture_output=True)
+    port = _free_port()
+    proc = subprocess.Popen(
+        [*RADAR, "serve", "--no-worker", "--port", str(port)],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        url = f"http://127.0.0.1:{port}"
+        _wait_ready(url, proc)  # not ready without a policy, but serving
+        yield url
+    finally:
+        proc.send_signal(signal.SIGINT)
+        try:
+            proc.communicate(timeout=15)
+        finally:
+            if proc.poll() is None:
+                proc.kill()
+                proc.communicate()
+
+
+def _sign_in(web: httpx.Client, username: str, forwarded_for: str | None) -> int:
+    """A wrong password for ``username``, with ``X-Forwarded-For`` when given: the status."""
+    form = re.search(r'name="csrf" value="([^"]+)"', web.get("/signin").text)
+    assert form, "the sign-in page has no form"
+    headers = {"X-Forwarded-For": forwarded_for} if forwarded_for else {}
+    data = {"csrf": form.group(1), "username": username, "password": "wrong", "then": "/"}
+    return web.post("/signin", data=data, headers=headers).status_code
+
+
+def test_a_forwarded_for_header_is_not_believed_by_default(tmp_path: Path) -> None:
+    """From 127.0.0.1, where uvicorn on its own would believe it: twenty failed sign-ins, each
+    claiming another address, are twenty from 127.0.0.1, which is then locked."""
+    with _serving(tmp_path) as url, httpx.Client(base_url=url) as web:
+        for n in range(20):
+            assert _sign_in(web, f"guess{n}", forwarded_for=f"203.0.113.{n}") == 401
+        assert _sign_in(web, "maria", forwarded_for="198.51.100.1") == 429
+
+
+def test_a_trusted_proxy_names_the_address_that_is_counted(tmp_path: Path) -> None:
+    with (
+        _serving(tmp_path, RADAR_TRUSTED_PROXIES="127.0.0.1, 10.0.0.0/8") as url,
+        httpx.Client(base_url=url) as web,
+    ):
+        for n in range(20):
+            assert _sign_in(web, f"guess{n}", forwarded_for="203.0.113.7") == 401
+        assert _sign_in(web, "maria", forwarded_for="203.0.113.7") == 429
+        assert _sign_in(web, "maria", forwarded_for="203.0.113.8") == 401
+        # The proxy adds the address it saw to what the client sent: that one counts.
+        assert _sign_in(web, "maria", forwarded_for="203.0.113.8, 203.0.113.7") == 429
+        assert _sign_in(web, "maria", forwarded_for=None) == 401  # the proxy's own address

@@ -104,6 +104,16 @@ def test_malformed_groups_are_refused_whole(api: httpx.Client, container: Contai
     answer = api.post(f"/integrations/alertmanager/{key}", json=bad)
     assert answer.status_code == 422
     assert "alerts.1.status" in answer.text
+    long_number = json.dumps(group(alert("X", "x"))).replace('"4"', "9" * 5000).encode()
+    grafana = key_for(container, Kind.GRAFANA)
+    for url in (f"/integrations/alertmanager/{key}", f"/integrations/grafana/{grafana}"):
+        refused = api.post(url, content=long_number, headers={"Content-Type": "application/json"})
+        assert refused.status_code == 422, url
+        error = refused.json()["error"]
+        assert (error["field"], error["message"]) == (
+            "body",
+            "JSON parse error: a number has more than 4,300 digits",
+        )
     assert container.ingest.alerts(ADMIN) == []
 
 
@@ -147,6 +157,11 @@ def test_grafana_signed_requests_are_verified_with_a_replay_window(
         headers={"X-Grafana-Alerting-Timestamp": old, "X-Grafana-Alerting-Signature": stale_sig},
     )
     assert stale.status_code == 403
+    for stamp in (b"9" * 5000, b"\xb2", b"1e3"):  # int() would refuse the first two: a 500
+        odd = {b"X-Grafana-Alerting-Timestamp": stamp, b"X-Grafana-Alerting-Signature": b"0"}
+        refused = api.post(url, content=body, headers=odd)
+        assert refused.status_code == 403, stamp
+        assert "timestamp" in refused.json()["error"]["message"]
     assert container.ingest.alerts(ADMIN) == []
     ok = api.put(url, content=body, headers={**headers, "X-Grafana-Alerting-Signature": good})
     assert ok.status_code == 202

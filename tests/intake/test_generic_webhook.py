@@ -42,6 +42,10 @@ def test_a_mapped_body_opens_and_resolves_an_alert(
     missing = api.post(url, json={"monitor": {"name": "no id"}})
     assert missing.status_code == 422
     assert "monitor.id is missing" in missing.text
+    long_number = b'{"monitor": {"id": ' + b"7" * 5000 + b"}}"
+    refused = api.post(url, content=long_number, headers={"Content-Type": "application/json"})
+    assert refused.status_code == 422
+    assert refused.json()["error"]["message"].endswith("more than 4,300 digits")
 
 
 def test_a_generic_key_needs_a_mapping_the_policy_has(container: Container) -> None:

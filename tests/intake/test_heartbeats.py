@@ -60,3 +60,13 @@ def test_a_ping_with_another_kind_of_key_is_refused(
 ) -> None:
     made = container.ingest.create(ADMIN, service="checkout", kind=Kind.PAGERDUTY)
     assert api.post(f"/integrations/heartbeat/{made.key}").status_code == 409
+
+
+@pytest.mark.parametrize("key", ["9" * 5000, "short"])
+def test_a_malformed_key_is_refused_naming_it(api: httpx.Client, key: str) -> None:
+    for answer in (
+        api.post(f"/integrations/heartbeat/{key}"),
+        api.get(f"/integrations/heartbeat/{key}"),
+    ):
+        assert answer.status_code == 422
+        assert answer.json()["error"]["field"] == "key"

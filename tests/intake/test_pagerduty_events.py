@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator
 from datetime import timedelta
 from typing import Any
@@ -145,7 +146,9 @@ def test_info_is_recorded_and_pages_nobody(api: httpx.Client, container: Contain
     assert alert.incident_id is None
 
 
-def test_bad_events_are_refused_with_every_reason(api: httpx.Client, container: Container) -> None:
+def test_bad_events_are_refused_with_every_reason(
+    api: httpx.Client, container: Container, caplog: pytest.LogCaptureFixture
+) -> None:
     key = key_for(container, Kind.PAGERDUTY)
     bad = trigger(key, severity="Info")
     del bad["payload"]["source"]
@@ -165,6 +168,11 @@ def test_bad_events_are_refused_with_every_reason(api: httpx.Client, container: 
     assert unknown.json()["message"] == "Invalid routing key"
     latin = api.post("/v2/enqueue", content=b'{"routing_key": "\xff"}')
     assert latin.status_code == 400
+    long_number = api.post("/v2/enqueue", content=b'{"routing_key": ' + b"9" * 5000 + b"}")
+    assert long_number.status_code == 400
+    assert long_number.json()["errors"] == [
+        "body: JSON parse error: a number has more than 4,300 digits"
+    ]
     deep = api.post("/v2/enqueue", content=b"[" * 5000 + b"]" * 5000)
     assert deep.status_code == 400
     huge = api.post("/v2/enqueue", content=b"x" * (600 * 1024))
@@ -178,6 +186,7 @@ def test_bad_events_are_refused_with_every_reason(api: httpx.Client, container: 
     assert chunked.status_code == 400
     assert "over 524,288 bytes" in chunked.json()["errors"][0]
     assert _alerts(container) == []
+    assert [r for r in caplog.records if r.levelno >= logging.ERROR] == []  # no traceback
 
 
 def test_an_integration_over_its_rate_gets_429(api: httpx.Client, container: Container) -> None:

@@ -189,6 +189,9 @@ def test_a_text_reply_acknowledges_as_the_person_with_that_phone(
             assert "Reply ACK INC-42 to acknowledge" in unclear.text
             missing = twilio.post(sms, {"From": LAURA, "Body": "ACK INC-99"})
             assert "There is no incident INC-99" in missing.text
+            too_long = twilio.post(sms, {"From": LAURA, "Body": "ACK INC-" + "9" * 5000})
+            assert too_long.status_code == 200
+            assert "There is no incident INC-999" in too_long.text
             assert c.incidents.get(ANA, "INC-1").incident.acknowledgement is None
             done = twilio.post(sms, {"From": "+34 600 000 001", "Body": " ack inc-1 "})
             assert "<Message>INC-1 acknowledged. Thank you.</Message>" in done.text

@@ -307,6 +307,27 @@ def test_requests_not_signed_by_slack_are_refused_and_change_nothing(
     assert slack.incident()[0].acknowledgement is not None
 
 
+def test_signed_bodies_holding_numbers_too_long_to_read_are_refused_naming_them(
+    slack: Slack,
+) -> None:
+    """Python reads no integer of more than 4,300 digits: Slack never sends one, and a request
+    that holds one is refused (it used to be a 500), whoever signed it."""
+    account(slack.radar, "laura")
+    huge = "9" * 5000
+    event = '{"type": "event_callback", "event_id": "Ev0009", "event": {"ts": ' + huge + "}}"
+    click = urlencode({"payload": '{"type": "block_actions", "actions": [' + huge + "]}"})
+    for path, body in (("events", event.encode()), ("interactivity", click.encode())):
+        answer = slack.post(path, body)
+        assert answer.status_code == 422, path
+        error = answer.json()["error"]
+        assert (error["field"], error["message"]) == (
+            "body",
+            "JSON parse error: a number has more than 4,300 digits",
+        )
+    assert slack.incident()[0].acknowledgement is None
+    assert slack.answers(0) == []
+
+
 def test_without_a_signing_secret_slack_is_not_configured(db_url: str, clock: FrozenClock) -> None:
     with slack_radar(db_url, clock, slack_signing_secret="") as slack:
         (card,) = slack.api.requests

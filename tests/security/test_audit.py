@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
+
 from radar.clock import FrozenClock
 from radar.domain.audit import AuditFilter
 from radar.services.audit import PENDING, Pending
@@ -86,6 +88,32 @@ def test_admins_filter_and_page_the_log(site: Site, clock: FrozenClock) -> None:
         assert naive.json()["error"]["field"] == "since"
     with site.api("bob") as responder:
         assert responder.get("/api/v1/audit").status_code == 403
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "said"),
+    [
+        ("since", "0.5", "give an ISO 8601 time with a zone"),  # seconds since 1970, to pydantic
+        ("until", "1764237600", "give an ISO 8601 time with a zone"),
+        ("since", "9" * 5000, "give an ISO 8601 time with a zone"),
+        ("until", "yesterday", "give an ISO 8601 time with a zone"),
+        ("since", "2026-11-27", "give a time zone"),
+        ("until", "2026-11-27T10:00:00", "give a time zone"),
+    ],
+)
+def test_times_in_the_audit_query_are_iso_8601_with_a_zone(
+    site: Site, name: str, value: str, said: str
+) -> None:
+    with site.api("root") as admin:
+        answer = admin.get("/api/v1/audit", params={name: value})
+        assert answer.status_code == 422
+        error = answer.json()["error"]
+        assert error["field"] == name
+        assert error["problems"] == [
+            {"field": name, "message": f"{said}, for example 2026-11-27T10:00:00Z"}
+        ]
+        for fine in ("2026-11-27T10:00Z", "2026-11-27T11:00:00+01:00", "20261127T100000Z"):
+            assert admin.get("/api/v1/audit", params={name: fine}).status_code == 200
 
 
 def test_a_change_and_its_audit_line_are_one_transaction(site: Site) -> None:

@@ -11,13 +11,16 @@ from pathlib import Path
 import uvicorn
 from fastapi import FastAPI
 
-from radar.server import SHUTDOWN_GRACE_SECONDS
+from radar.server import SHUTDOWN_GRACE_SECONDS, proxy_options
 
 
 @contextmanager
 def serve(app: FastAPI, *, tls: tuple[Path, Path] | None = None) -> Iterator[str]:
     """Serve ``app`` until the block ends; yields its base URL. With ``tls`` (a certificate and
     its key), over HTTPS."""
+    radar = getattr(app.state, "container", None)  # fakes of other services have none
+    # Radar as `radar serve` runs it: X-Forwarded-For believed from its trusted proxies only.
+    proxies = proxy_options(radar.settings) if radar else {"proxy_headers": False}
     certificate = {"ssl_certfile": str(tls[0]), "ssl_keyfile": str(tls[1])} if tls else {}
     config = uvicorn.Config(
         app,
@@ -26,6 +29,7 @@ def serve(app: FastAPI, *, tls: tuple[Path, Path] | None = None) -> Iterator[str
         log_level="warning",
         lifespan="off",
         timeout_graceful_shutdown=SHUTDOWN_GRACE_SECONDS,
+        **proxies,
         **certificate,  # type: ignore[arg-type]
     )
     server = uvicorn.Server(config)

@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 from radar.domain.errors import PolicyError
 from radar.policyfile import load, source
+from tests.conftest import EXAMPLE_POLICY
 
 EXAMPLE = (Path(__file__).parents[2] / "examples" / "policy.yaml").read_text()
 LINES = EXAMPLE.splitlines(keepends=True)
@@ -141,18 +142,19 @@ def test_a_forbidden_character_is_refused_at_its_position(before: str, char: str
     ids=["integer-5000-digits", "in-the-example", "in-a-list", "impossible-date"],
 )
 def test_values_no_yaml_constructor_can_read_are_refused(text: str) -> None:
-    escaped = False
-    try:
-        _loads_or_refuses(text)
-    except ValueError:
-        escaped = True
-    if escaped:
-        pytest.skip(POLICY_LOADER)
+    _loads_or_refuses(text)
 
 
-# A skip, not an xfail: formatting an xfail's traceback can crash pytest on Python 3.11.7 here
-# ("AST constructor recursion depth mismatch"). Once the loader is fixed, these simply pass.
-POLICY_LOADER = (
-    "known bug: radar/policyfile/load.py lets the ValueError of a value no YAML constructor "
-    "can read escape (a 500 from POST /api/v1/policy); for the policy file's owners to fix"
-)
+def test_a_number_too_long_to_read_is_refused_at_its_line_and_column() -> None:
+    text = EXAMPLE_POLICY.read_text().replace("version: 1", "version: " + "7" * 5000, 1)
+    with pytest.raises(PolicyError) as refused:
+        load.load(text, "p.yaml", years=YEARS)
+    (problem,) = refused.value.problems
+    assert problem.field == "p.yaml:10:10"
+    assert "a number of 5,000 digits is too long" in problem.message
+
+
+def test_a_date_that_does_not_exist_is_refused_in_words() -> None:
+    with pytest.raises(PolicyError) as refused:
+        load.load("version: 2026-02-30\n", "p.yaml", years=YEARS)
+    assert "'2026-02-30' cannot be read as timestamp" in str(refused.value)

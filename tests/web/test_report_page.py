@@ -6,6 +6,7 @@ import httpx
 
 from radar.bootstrap import Container
 from radar.domain.access import Principal
+from radar.domain.listing import IncidentFilter
 from tests.web.conftest import csrf_of
 
 
@@ -87,3 +88,25 @@ def test_not_an_incident_is_recorded_with_its_reason_and_ticket_and_pages_nobody
     assert incident.ticket_url == "https://tracker.example.com/SUP-1"
     assert container.engine.plan(responder, "INC-1").items == []
     assert container.engine.fire_due() == 0
+
+
+HUGE = "9" * 5000  # more digits than Python reads as an integer
+
+
+def test_numbers_too_long_to_read_are_refused_with_a_page(
+    browser: httpx.Client, container: Container, responder: Principal
+) -> None:
+    form = browser.get("/report", params={"service": "checkout", "answers": "1,0"})
+    fields = {"csrf": csrf_of(form.text), "service": "checkout", "title": "x", "severity": "sev2"}
+    refused = [
+        browser.get("/report", params={"service": "checkout", "answers": HUGE}),
+        browser.get("/report", params={"service": "checkout", "answers": "9" * 30}),
+        browser.post("/report", data={**fields, "answers": HUGE}),
+        browser.post("/report", data={**fields, "answers": f"1,{HUGE}"}),
+        browser.get("/incidents/INC-1", params={"template": HUGE}),
+        browser.get(f"/incidents/{HUGE}"),
+    ]
+    for answer in refused:
+        assert 400 <= answer.status_code < 500, (answer.request.url, answer.text[:300])
+        assert answer.headers["content-type"].startswith("text/html")
+    assert container.incidents.list(responder, IncidentFilter()).items == []

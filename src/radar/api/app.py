@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from typing import Any
 
 from anyio import to_thread
 from fastapi import APIRouter, FastAPI
@@ -27,7 +26,7 @@ from radar.api.routes import (
     triage,
     twilio,
 )
-from radar.api.schemas.errors import ERROR_RESPONSES
+from radar.api.schemas.errors import ERROR_RESPONSES, Responses
 from radar.bootstrap import Container
 
 # Routes are matched in this order: alert intake, the busiest in a storm, first.
@@ -75,15 +74,11 @@ def create_app(container: Container) -> FastAPI:
     return app
 
 
-def _errors_documented(router: APIRouter) -> dict[int | str, dict[str, Any]] | None:
-    """What the OpenAPI document says a router answers when it refuses, in the one error shape:
-    everything under /api/v1; elsewhere only the 422 for a bad path parameter (FastAPI would
-    otherwise describe its own validation error body, which Radar never sends)."""
-    if router.prefix.startswith("/api/v1"):
-        return ERROR_RESPONSES
-    if any("{" in route.path for route in router.routes if isinstance(route, APIRoute)):
-        return {422: ERROR_RESPONSES[422]}
-    return None
+def _errors_documented(router: APIRouter) -> Responses | None:
+    """What the OpenAPI document says a router answers when it refuses: everything under
+    /api/v1 in the one error shape. The public routers (intake, links, Twilio, Slack) declare
+    their own, route by route, since each refuses in its own way."""
+    return ERROR_RESPONSES if router.prefix.startswith("/api/v1") else None
 
 
 def _harden(app: FastAPI, container: Container) -> None:

@@ -17,9 +17,10 @@ from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 from starlette.middleware.body_limit import MAX_BODY_SIZE_SCOPE_KEY
+from starlette.routing import Match, Mount
 from starlette.types import Receive, Scope, Send
 
-from radar.api.headers import SECRET_PATHS, security_headers
+from radar.api.headers import API_PATH, SECRET_PATHS, security_headers
 from radar.domain.errors import (
     Conflict,
     Expired,
@@ -32,6 +33,7 @@ from radar.domain.errors import (
     Unauthenticated,
     Unavailable,
 )
+from radar.integrations.parsing import unreadable
 
 log = logging.getLogger("radar.api")
 
@@ -135,6 +137,8 @@ def _message(err: dict[str, Any]) -> str:
     return str(err.get("msg", "invalid value"))
 
 
+# The methods a 405's Allow header may name (no route answers OPTIONS or TRACE).
+METHODS = ("DELETE", "GET", "HEAD", "PATCH", "POST", "PUT")
 HTTP_CODES = {
     401: "unauthenticated",
     404: "not_found",
@@ -147,6 +151,8 @@ HTTP_CODES = {
 async def _http_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, HTTPException)
     code = HTTP_CODES.get(exc.status_code, "http_error")
+    headers = exc.headers
+    cause = exc.__cause__
     if exc.status_code == 413:
         # The body limit in force is where Starlette's limiter (and ours, in limits.py) put it.
         limit = request.scope.get(MAX_BODY_SIZE_SCOPE_KEY)
@@ -154,9 +160,29 @@ async def _http_error(request: Request, exc: Exception) -> JSONResponse:
         if isinstance(limit, int):
             message += f": send at most {limit:,} bytes"
         body = error_body(code, message, "body")
+    elif exc.status_code == 400 and isinstance(cause, ValueError | RecursionError):
+        # FastAPI turns a JSON body it cannot read into a bare "error parsing the body" unless
+        # the fault is a syntax error (_validation_error): bytes that are not UTF-8, nesting too
+        # deep, an integer too long to convert. Say which.
+        body = error_body("malformed_json", unreadable(cause), "body")
+    elif exc.status_code == 405 and (allow := allowed_methods(request)):
+        # Starlette names the methods of the first route whose path matched; there may be more.
+        headers = {**(headers or {}), "Allow": allow}
+        body = error_body(code, f"{request.method} is not allowed here: use {allow}")
     else:
         body = error_body(code, str(exc.detail))
-    return JSONResponse(body, status_code=exc.status_code, headers=exc.headers)
+    return JSONResponse(body, status_code=exc.status_code, headers=headers)
+
+
+def allowed_methods(request: Request) -> str:
+    """Every method some route of the application accepts at this request's path, asked of the
+    routes themselves (mounted apps, such as the static files, say for themselves)."""
+    routes = [r for r in request.app.router.routes if not isinstance(r, Mount)]
+    return ", ".join(
+        method
+        for method in METHODS
+        if any(r.matches({**request.scope, "method": method})[0] is Match.FULL for r in routes)
+    )
 
 
 async def respond(exc: HTTPException, scope: Scope, receive: Receive, send: Send) -> None:
@@ -177,6 +203,8 @@ async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
     https = request.app.state.container.settings.effective_public_url.startswith("https://")
     secret_path = request.url.path.startswith(SECRET_PATHS)
     headers = dict(security_headers(https=https, secret_path=secret_path))
+    if request.url.path.startswith(API_PATH):
+        headers["Cache-Control"] = "no-store"
     return JSONResponse(body, status_code=500, headers=headers)
 
 

@@ -30,6 +30,10 @@ CONTENT_SECURITY_POLICY = "; ".join(
 HSTS = "max-age=31536000"
 # Paths whose URL is a secret: the referrer policy there is no-referrer.
 SECRET_PATHS = ("/ack/",)
+# The JSON API: its answers are one caller's view of live data, never to be kept by a browser
+# or a shared cache (an answer that sets its own Cache-Control keeps it).
+API_PATH = "/api/"
+NO_STORE = (b"cache-control", b"no-store")
 
 RawHeaders = list[tuple[bytes, bytes]]
 
@@ -69,12 +73,27 @@ class SecurityHeaders:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        extra = self.secret if scope["path"].startswith(SECRET_PATHS) else self.default
+        path = scope["path"]
+        extra = self.secret if path.startswith(SECRET_PATHS) else self.default
+        api = path.startswith(API_PATH)
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
                 # A new list: the response object's own header list is left as it was.
-                message["headers"] = [*message.get("headers", ()), *extra]
+                headers = [*message.get("headers", ()), *extra]
+                if api and _json_without_cache_control(headers):
+                    headers.append(NO_STORE)
+                message["headers"] = headers
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
+
+
+def _json_without_cache_control(headers: RawHeaders) -> bool:
+    json, cached = False, False
+    for name, value in headers:
+        if name == b"content-type":
+            json = value.startswith(b"application/json")
+        elif name == b"cache-control":
+            cached = True
+    return json and not cached

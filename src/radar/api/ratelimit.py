@@ -8,8 +8,8 @@ allowance, refilled evenly over the minute. A request over the limit is answered
 ``Retry-After`` (whole seconds), in the usual error shape: JSON on ``/ack``, a page on the web UI.
 Time comes from a function handed in (the container's clock), so tests move it.
 
-Behind a reverse proxy every request has the proxy's address unless the server is told to trust
-``X-Forwarded-For`` (uvicorn's ``--forwarded-allow-ips``).
+Behind a reverse proxy every request has the proxy's address unless the proxy is listed in
+``RADAR_TRUSTED_PROXIES``: then ``X-Forwarded-For`` names it (``server.proxy_options``).
 """
 
 from __future__ import annotations

@@ -28,7 +28,7 @@ def serve(
 
     from radar.bootstrap import build
     from radar.engine.worker import Worker, start_in_thread
-    from radar.server import SHUTDOWN_GRACE_SECONDS, create_app
+    from radar.server import SHUTDOWN_GRACE_SECONDS, create_app, proxy_options
 
     base = settings()
     setup_logging(base.log_level)
@@ -65,6 +65,7 @@ def serve(
             log_level=chosen.log_level,
             access_log=chosen.log_level == "debug",
             timeout_graceful_shutdown=SHUTDOWN_GRACE_SECONDS,
+            **proxy_options(chosen),
         )
     finally:
         if engine and thread:

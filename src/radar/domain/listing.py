@@ -43,7 +43,8 @@ def decode_cursor(cursor: str) -> int:
     try:
         raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
         kind, _, value = raw.partition(":")
-        if kind == "i" and value.isdigit():
+        # At most 18 digits: an id the database can hold (SQLite cannot even compare a bigger one).
+        if kind == "i" and value.isascii() and value.isdigit() and len(value) <= 18:
             return int(value)
     except (binascii.Error, UnicodeDecodeError, ValueError):
         pass

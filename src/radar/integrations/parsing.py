@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 from datetime import UTC, datetime
 from typing import Any
 
@@ -19,11 +20,8 @@ def json_object(body: bytes) -> dict[str, Any]:
         )
     try:
         data = json.loads(body.decode("utf-8"))
-    except UnicodeDecodeError:
-        raise InvalidInput("the body is not UTF-8", field="body") from None
-    except (json.JSONDecodeError, RecursionError) as exc:
-        where = f" (line {exc.lineno}, column {exc.colno})" if isinstance(exc, ValueError) else ""
-        raise InvalidInput(f"JSON parse error{where}", field="body") from None
+    except (ValueError, RecursionError) as exc:
+        raise InvalidInput(unreadable(exc), field="body") from None
     if not isinstance(data, dict):
         raise InvalidInput("the body must be a JSON object", field="body")
     # Nesting needs a bracket per level: most bodies have too few to be too deep (a count of
@@ -31,6 +29,21 @@ def json_object(body: bytes) -> dict[str, Any]:
     if body.count(b"{") + body.count(b"[") > MAX_DEPTH and _depth(data) > MAX_DEPTH:
         raise InvalidInput(f"the JSON is nested more than {MAX_DEPTH} deep", field="body")
     return data
+
+
+def unreadable(exc: ValueError | RecursionError) -> str:
+    """Why a body could not be read as JSON, in words. Python's JSON reader raises more than
+    ``JSONDecodeError``: ``UnicodeDecodeError`` for bytes that are not text, ``RecursionError``
+    for nesting deeper than it can follow, and a plain ``ValueError`` for an integer longer than
+    ``sys.get_int_max_str_digits()`` (4,300 digits unless changed), which it refuses to convert
+    because converting one is quadratic."""
+    if isinstance(exc, json.JSONDecodeError):
+        return f"JSON parse error (line {exc.lineno}, column {exc.colno})"
+    if isinstance(exc, UnicodeDecodeError):
+        return "the body is not UTF-8"
+    if isinstance(exc, RecursionError):
+        return "JSON parse error: nested too deeply"
+    return f"JSON parse error: a number has more than {sys.get_int_max_str_digits():,} digits"
 
 
 def _depth(value: Any, level: int = 0) -> int:

@@ -74,7 +74,10 @@ class _Builder:
             )
         self.pos.marks[path] = node.start_mark
         if isinstance(node, yaml.ScalarNode):
-            return self.scalars.construct_object(node, deep=True)
+            try:
+                return self.scalars.construct_object(node, deep=True)
+            except ValueError as exc:  # int() past 4,300 digits, a date that does not exist
+                raise _refused(_mark(self.pos, node), _unreadable(node, exc)) from None
         self.open.add(id(node))
         try:
             if isinstance(node, yaml.MappingNode):
@@ -215,3 +218,10 @@ def inspect(
     if found.errors:
         raise PolicyError(_summary(found.errors), problems=found.errors)
     return Inspection(build.policy(spec, years), tuple(found.warnings))
+
+
+def _unreadable(node: yaml.ScalarNode, exc: ValueError) -> str:
+    """Why YAML could not read a scalar it recognised (as a number, a date ...), in words."""
+    if "digits" in str(exc):
+        return f"a number of {len(node.value):,} digits is too long (at most 4,300)"
+    return f"{node.value[:40]!r} cannot be read as {node.tag.rpartition(':')[2]}: {exc}"

@@ -18,6 +18,8 @@ from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 
 from radar.api.deps import ContainerDep, container
+from radar.api.schemas.errors import UNEXPECTED, Responses, merged, refusal
+from radar.api.schemas.intake import PagerDutyErrorOut, ThrottledOut
 from radar.domain.alerts import Event, Kind
 from radar.domain.errors import Conflict, InvalidInput, NotFound
 from radar.integrations import alertmanager, pagerduty_events
@@ -26,6 +28,38 @@ from radar.services.ingest import Outcome, RateLimited
 
 router = APIRouter(tags=["alert intake"])
 Key = Annotated[str, Path(min_length=8, max_length=100, description="The integration key.")]
+
+# What each endpoint answers when it refuses. /v2/enqueue answers in PagerDuty's shape, the
+# others in Radar's error shape; an integration over its rate is told in the sender's terms.
+ENQUEUE_ERRORS: Responses = {
+    400: {
+        "model": PagerDutyErrorOut,
+        "description": "`invalid event`: the body is not an event (every problem is listed), "
+        "or its routing key is unknown or revoked.",
+    },
+    429: {
+        "model": PagerDutyErrorOut,
+        "description": "`throttle event`: more events a minute than the key allows.",
+    },
+    500: UNEXPECTED,
+}
+KEY_ERRORS: Responses = {
+    404: refusal("`not_found`: no integration has this key, or it was revoked."),
+    409: refusal("`conflict`: the key is for another kind of integration (or no policy yet)."),
+    422: refusal("`invalid_input`: the key is malformed."),
+    500: UNEXPECTED,
+}
+WEBHOOK_ERRORS = merged(
+    KEY_ERRORS,
+    {
+        422: refusal("`invalid_input`: the key is malformed, or the body is not the tool's."),
+        429: {"model": ThrottledOut, "description": "More events a minute than the key allows."},
+    },
+)
+GRAFANA_ERRORS = merged(
+    WEBHOOK_ERRORS,
+    {403: refusal("`forbidden`: RADAR_GRAFANA_SECRET is set and the signature does not verify.")},
+)
 
 
 async def _body(request: Request) -> bytes:
@@ -49,7 +83,7 @@ def _pd_error(status: int, summary: str, message: str, errors: Sequence[str]) ->
     )
 
 
-@router.post("/v2/enqueue", status_code=202)
+@router.post("/v2/enqueue", status_code=202, responses=ENQUEUE_ERRORS)
 async def enqueue(request: Request) -> JSONResponse:
     """PagerDuty Events API v2: trigger, acknowledge or resolve an alert."""
     c = await container(request)  # called, not declared: a storm's hot path skips dependencies
@@ -84,20 +118,20 @@ async def _webhook(c: ContainerDep, key: str, kind: Kind, events: list[Event]) -
     return JSONResponse(_summary(outcomes), status_code=202)
 
 
-@router.post("/integrations/alertmanager/{key}", status_code=202)
+@router.post("/integrations/alertmanager/{key}", status_code=202, responses=WEBHOOK_ERRORS)
 async def from_alertmanager(key: Key, request: Request, c: ContainerDep) -> JSONResponse:
     """Prometheus Alertmanager's webhook (version 4). Resending a group changes nothing."""
     events = alertmanager.parse(await _body(request))
     return await _webhook(c, key, Kind.ALERTMANAGER, events)
 
 
-@router.post("/integrations/grafana/{key}", status_code=202)
+@router.post("/integrations/grafana/{key}", status_code=202, responses=GRAFANA_ERRORS)
 async def from_grafana(key: Key, request: Request, c: ContainerDep) -> JSONResponse:
     """Grafana unified alerting's webhook (version 1), signed when RADAR_GRAFANA_SECRET is set."""
     return await _grafana(key, request, c)
 
 
-@router.put("/integrations/grafana/{key}", status_code=202)
+@router.put("/integrations/grafana/{key}", status_code=202, responses=GRAFANA_ERRORS)
 async def from_grafana_put(key: Key, request: Request, c: ContainerDep) -> JSONResponse:
     """The same, for a contact point set to PUT."""
     return await _grafana(key, request, c)
@@ -115,7 +149,7 @@ async def _grafana(key: str, request: Request, c: ContainerDep) -> JSONResponse:
     return await _webhook(c, key, Kind.GRAFANA, alertmanager.parse(body))
 
 
-@router.post("/integrations/generic/{key}", status_code=202)
+@router.post("/integrations/generic/{key}", status_code=202, responses=WEBHOOK_ERRORS)
 async def from_anything(key: Key, request: Request, c: ContainerDep) -> JSONResponse:
     """Any JSON, read through the field mapping the policy declares for this key."""
     body = await _body(request)
@@ -126,14 +160,14 @@ async def from_anything(key: Key, request: Request, c: ContainerDep) -> JSONResp
     return JSONResponse(_summary(outcomes), status_code=202)
 
 
-@router.post("/integrations/heartbeat/{key}")
+@router.post("/integrations/heartbeat/{key}", responses=KEY_ERRORS)
 async def heartbeat(key: Key, c: ContainerDep) -> JSONResponse:
     """A ping from a job that must run every so often; a missed one opens an alert."""
     said = await run_in_threadpool(c.ingest.ping, key)
     return JSONResponse({"status": "success", "heartbeat": said})
 
 
-@router.get("/integrations/heartbeat/{key}")
+@router.get("/integrations/heartbeat/{key}", responses=KEY_ERRORS)
 async def heartbeat_get(key: Key, c: ContainerDep) -> JSONResponse:
     """The same ping, for tools that can only GET (`curl URL`)."""
     return await heartbeat(key, c)

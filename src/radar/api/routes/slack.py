@@ -21,6 +21,7 @@ from fastapi.responses import JSONResponse, Response
 from starlette.concurrency import run_in_threadpool
 
 from radar.api.deps import ContainerDep
+from radar.api.schemas.errors import TOO_LARGE, UNEXPECTED, Responses, merged, refusal
 from radar.bootstrap import Container
 from radar.domain.errors import NotFound
 from radar.integrations import slack_commands, slack_views
@@ -31,6 +32,18 @@ router = APIRouter(prefix="/integrations/slack", tags=["slack"])
 ON_IT = "Radar is on it: the answer follows."
 _LATE: set[asyncio.Future[str]] = set()  # slow commands still working (kept from the collector)
 log = logging.getLogger("radar.slack")
+# Refusals, in Radar's error shape; a person's mistake is an answer (200) in words instead.
+SLACK_ERRORS: Responses = {
+    401: refusal("`unauthenticated`: no valid Slack signature within five minutes."),
+    404: refusal("`not_found`: Slack is not configured on this server."),
+    413: TOO_LARGE,
+    422: refusal("`invalid_input`: the body is not what Slack sends."),
+    500: UNEXPECTED,
+}
+PIN_ERRORS = merged(
+    SLACK_ERRORS,
+    {503: refusal("`unavailable`: Slack did not give the message to pin; Slack sends it again.")},
+)
 
 
 async def _verified(request: Request, c: Container) -> bytes:
@@ -47,7 +60,7 @@ async def _verified(request: Request, c: Container) -> bytes:
     return body
 
 
-@router.post("/interactivity", response_class=Response)
+@router.post("/interactivity", response_class=Response, responses=PIN_ERRORS)
 async def interactivity(request: Request, c: ContainerDep, later: BackgroundTasks) -> Response:
     """A button pressed on one of Radar's cards: Acknowledge or Resolve, as the person who
     pressed it (they alone are told what happened; others see the card change), or Post
@@ -85,7 +98,7 @@ def _tell(c: Container, later: BackgroundTasks, response_url: str, said: str) ->
         later.add_task(c.slack.answer, response_url, said)
 
 
-@router.post("/events", response_class=Response)
+@router.post("/events", response_class=Response, responses=PIN_ERRORS)
 async def events(request: Request, c: ContainerDep) -> Response:
     """The Events API: the URL check when the app is set up, messages (a person's reply in the
     thread of an incident's card, or a message in its own channel, acknowledges the incident)
@@ -107,7 +120,7 @@ async def events(request: Request, c: ContainerDep) -> Response:
     return Response(status_code=200)
 
 
-@router.post("/commands")
+@router.post("/commands", responses=SLACK_ERRORS)
 async def commands(request: Request, c: ContainerDep) -> Response:
     """The ``/radar`` slash command, as the person who typed it. The answer is for them alone
     (ephemeral), in the reply to Slack's request: the work is one short transaction. When it

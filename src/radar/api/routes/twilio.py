@@ -16,6 +16,7 @@ from twilio.twiml.messaging_response import MessagingResponse
 from twilio.twiml.voice_response import VoiceResponse
 
 from radar.api.deps import ContainerDep
+from radar.api.schemas.errors import TOO_LARGE, UNEXPECTED, Responses, merged, refusal
 from radar.bootstrap import Container
 from radar.domain.errors import Forbidden, NotFound
 from radar.notify.twilio import TOKEN_SEPARATOR
@@ -24,6 +25,21 @@ from radar.services.phone import Report
 router = APIRouter(prefix="/integrations/twilio", tags=["twilio"])
 Tokens = Annotated[str, Path(max_length=4000, description="Signed notification tokens.")]
 MAX_FORM = 64 * 1024
+# Refusals are JSON in Radar's error shape (Twilio logs them); the answers themselves are TwiML.
+TWILIO_ERRORS: Responses = {
+    400: refusal("`http_error`: the body is not a form that can be read."),
+    403: refusal("`forbidden`: no valid Twilio signature, or a body larger than Twilio sends."),
+    404: refusal("`not_found`: Twilio is not configured on this server."),
+    413: TOO_LARGE,
+    500: UNEXPECTED,
+}
+TOKENS_ERRORS = merged(
+    TWILIO_ERRORS,
+    {
+        404: refusal("`not_found`: Twilio is not configured here, or a token is not valid."),
+        422: refusal("`invalid_input`: the tokens in the path are too long."),
+    },
+)
 
 
 def _twiml(body: VoiceResponse | MessagingResponse) -> Response:
@@ -48,7 +64,7 @@ async def _verified(request: Request, c: Container) -> dict[str, str]:
     return params
 
 
-@router.post("/voice/{tokens}", response_class=Response)
+@router.post("/voice/{tokens}", response_class=Response, responses=TOKENS_ERRORS)
 async def keypress(tokens: Tokens, request: Request, c: ContainerDep) -> Response:
     """The key pressed during a call: 1 acknowledges the incidents the call was about."""
     form = await _verified(request, c)
@@ -60,7 +76,7 @@ async def keypress(tokens: Tokens, request: Request, c: ContainerDep) -> Respons
     return _twiml(answer)
 
 
-@router.post("/status/{tokens}", status_code=204)
+@router.post("/status/{tokens}", status_code=204, responses=TOKENS_ERRORS)
 async def status(tokens: Tokens, request: Request, c: ContainerDep) -> Response:
     """How a call or a text went: answered, busy, no answer, delivered, undelivered ..."""
     form = await _verified(request, c)
@@ -75,7 +91,7 @@ async def status(tokens: Tokens, request: Request, c: ContainerDep) -> Response:
     return Response(status_code=204)
 
 
-@router.post("/sms", response_class=Response)
+@router.post("/sms", response_class=Response, responses=TWILIO_ERRORS)
 async def text_reply(request: Request, c: ContainerDep) -> Response:
     """A text to Radar's number; ``ACK INC-42`` acknowledges. The answer is texted back."""
     form = await _verified(request, c)
