@@ -38,6 +38,7 @@ from radar.domain.listing import IncidentFilter
 from radar.server import create_app
 from tests.intake.conftest import ADMIN, key_for
 from tests.support.live import serve
+from tests.support.receivers import self_signed
 
 ALERTMANAGER = Path("/usr/bin/prometheus-alertmanager")
 OPENSSL = Path("/usr/bin/openssl")
@@ -279,32 +280,7 @@ def test_alertmanager_opens_one_incident_announces_a_joiner_and_resolves(
 def certificate(tmp_path: Path) -> tuple[Path, Path]:
     """A self-signed certificate for 127.0.0.1 and its key."""
     require(OPENSSL, "openssl")
-    cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
-    subprocess.run(
-        [
-            str(OPENSSL),
-            "req",
-            "-x509",
-            "-newkey",
-            "ec",
-            "-pkeyopt",
-            "ec_paramgen_curve:prime256v1",
-            "-nodes",
-            "-days",
-            "2",
-            "-subj",
-            "/CN=127.0.0.1",
-            "-addext",
-            "subjectAltName=IP:127.0.0.1",
-            "-keyout",
-            str(key),
-            "-out",
-            str(cert),
-        ],
-        check=True,
-        capture_output=True,
-    )
-    return cert, key
+    return self_signed(tmp_path)
 
 
 def test_pagerdutys_client_triggers_acknowledges_and_resolves(

@@ -12,7 +12,6 @@ import base64
 import hashlib
 import hmac
 import json
-import threading
 from dataclasses import dataclass, replace
 from datetime import timedelta
 
@@ -23,6 +22,7 @@ from radar.domain.incident import Actor, Incident, Via
 from radar.domain.notification import Attempt, Notification
 from radar.services import response
 from radar.services.policies import PolicyService
+from radar.services.server_keys import ServerKey
 from radar.store.uow import UnitOfWorkProvider
 
 LIFETIME = timedelta(hours=24)
@@ -54,22 +54,12 @@ class AckLinkService:
         self._clock = clock
         self._policies = policies
         self._public_url = public_url.rstrip("/")
-        self._key: bytes | None = None
-        self._lock = threading.Lock()
-
-    def _secret(self) -> bytes:
-        with self._lock:
-            if self._key is None:
-                with self._uow(write=True) as uow:
-                    value = uow.secrets.get_or_create(KEY_NAME, self._clock.now())
-                    uow.commit()
-                self._key = value.encode()
-            return self._key
+        self._key = ServerKey(uow, clock, KEY_NAME)
 
     def token_for(self, n: Notification) -> str:
         expires = int((self._clock.now() + LIFETIME).timestamp())
         payload = _b64(json.dumps({"n": n.id, "e": expires}, separators=(",", ":")).encode())
-        signature = _b64(hmac.new(self._secret(), payload.encode(), hashlib.sha256).digest())
+        signature = _b64(hmac.new(self._key.get(), payload.encode(), hashlib.sha256).digest())
         return f"{payload}.{signature}"
 
     def sign(self, n: Notification) -> Notification:
@@ -89,7 +79,7 @@ class AckLinkService:
     def _notification_id(self, token: str) -> int:
         payload, _, signature = token.partition(".")
         raw = payload.encode("utf-8", "surrogateescape")
-        expected = _b64(hmac.new(self._secret(), raw, hashlib.sha256).digest())
+        expected = _b64(hmac.new(self._key.get(), raw, hashlib.sha256).digest())
         # Compared as bytes: a link mangled into non-ASCII text is invalid, not an error.
         if not signature or not hmac.compare_digest(
             signature.encode("utf-8", "surrogateescape"), expected.encode()

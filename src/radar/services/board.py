@@ -13,7 +13,6 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
-import threading
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -24,6 +23,7 @@ from radar.domain.listing import IncidentFilter, Page
 from radar.services.access import require, seen_by, sees_as, visible
 from radar.services.incidents import incident_id
 from radar.services.policies import PolicyService
+from radar.services.server_keys import ServerKey
 from radar.store.uow import UnitOfWorkProvider
 
 OPEN_LIMIT = 200  # more open incidents than this is a page of its own: the list says so
@@ -58,8 +58,7 @@ class BoardService:
         self._uow = uow
         self._clock = clock
         self._policies = policies
-        self._key: bytes | None = None
-        self._lock = threading.Lock()
+        self._key = ServerKey(uow, clock, KEY_NAME)
 
     def board(self, principal: Principal, flt: IncidentFilter = IncidentFilter()) -> Board:
         require(principal, Permission.READ)
@@ -69,7 +68,7 @@ class BoardService:
                 severities=flt.severities, services=flt.services, text=flt.text, open=True
             ),
         )
-        key = self._secret()
+        key = self._key.get()
         with self._uow() as uow:
             # Read before the incidents: a change in between makes the page fetch itself again.
             version = _token(key, uow.incidents.last_entry(visible_to=wanted.visible_to))
@@ -93,16 +92,12 @@ class BoardService:
         page was made with. It says nothing but "same" or "different"."""
         require(principal, Permission.READ)
         number = incident_id(reference) if reference else None
-        key = self._secret()
+        key = self._key.get()
         with self._uow() as uow:
             if number is None:
                 return _token(key, uow.incidents.last_entry(visible_to=sees_as(principal)))
             visible(uow, principal, uow.incidents.get(number))
             return _token(key, uow.incidents.last_entry(number))
-
-    def _secret(self) -> bytes:
-        if self._key is not None:
-            return self._key
         with self._lock:
             if self._key is None:
                 with self._uow(write=True) as uow:
