@@ -16,6 +16,7 @@ from pathlib import Path
 import httpx
 
 from tests.conftest import EXAMPLE_POLICY
+from tests.support.patience import PATIENCE
 
 RADAR = [sys.executable, "-m", "radar.cli.main"]
 
@@ -28,14 +29,14 @@ def _free_port() -> int:
 
 
 def _wait_ready(url: str, proc: subprocess.Popen[str]) -> httpx.Response:
-    deadline = time.monotonic() + 30
+    deadline = time.monotonic() + PATIENCE
     while time.monotonic() < deadline:
         assert proc.poll() is None, proc.communicate()
         try:
-            return httpx.get(f"{url}/readyz", timeout=1)
+            return httpx.get(f"{url}/readyz", timeout=PATIENCE)
         except httpx.TransportError:
             time.sleep(0.1)  # polling a real process's socket, not waiting on app time
-    raise AssertionError("radar serve did not start within 30 s")
+    raise AssertionError(f"radar serve did not start within {PATIENCE:.0f} s")
 
 
 def test_serve_answers_and_stops_cleanly_on_ctrl_c(tmp_path: Path) -> None:
@@ -54,10 +55,10 @@ def test_serve_answers_and_stops_cleanly_on_ctrl_c(tmp_path: Path) -> None:
         ready = _wait_ready(f"http://127.0.0.1:{port}", proc)
         assert ready.status_code == 200
         assert ready.json()["status"] == "ready"
-        spec = httpx.get(f"http://127.0.0.1:{port}/api/openapi.json").json()
+        spec = httpx.get(f"http://127.0.0.1:{port}/api/openapi.json", timeout=PATIENCE).json()
         assert spec["info"]["title"] == "Radar"
         proc.send_signal(signal.SIGINT)
-        output, _ = proc.communicate(timeout=15)
+        output, _ = proc.communicate(timeout=PATIENCE)
     finally:
         if proc.poll() is None:
             proc.kill()
@@ -90,13 +91,13 @@ def test_serve_runs_the_engine_in_process_and_wakes_for_work_from_elsewhere(
         _wait_ready(f"http://127.0.0.1:{port}", proc)
         admin = Principal(User(id=0, username="ops", display_name="Ops", role=UserRole.ADMIN))
         other.incidents.declare(admin, Declaration("Site down", "checkout", "sev2"))
-        deadline = time.monotonic() + 15
+        deadline = time.monotonic() + PATIENCE
         while not record.exists() and time.monotonic() < deadline:
             time.sleep(0.1)  # polling a real process's output
         assert record.exists(), "the in-process engine did not post the Sev2 to #radar"
         assert '"target": "slack:#radar"' in record.read_text()
         proc.send_signal(signal.SIGINT)
-        output, _ = proc.communicate(timeout=15)
+        output, _ = proc.communicate(timeout=PATIENCE)
     finally:
         other.close()
         if proc.poll() is None:
@@ -126,7 +127,7 @@ def _serving(tmp_path: Path, **settings: str) -> Iterator[str]:
     finally:
         proc.send_signal(signal.SIGINT)
         try:
-            proc.communicate(timeout=15)
+            proc.communicate(timeout=PATIENCE)
         finally:
             if proc.poll() is None:
                 proc.kill()
@@ -145,7 +146,7 @@ def _sign_in(web: httpx.Client, username: str, forwarded_for: str | None) -> int
 def test_a_forwarded_for_header_is_not_believed_by_default(tmp_path: Path) -> None:
     """From 127.0.0.1, where uvicorn on its own would believe it: twenty failed sign-ins, each
     claiming another address, are twenty from 127.0.0.1, which is then locked."""
-    with _serving(tmp_path) as url, httpx.Client(base_url=url) as web:
+    with _serving(tmp_path) as url, httpx.Client(base_url=url, timeout=PATIENCE) as web:
         for n in range(20):
             assert _sign_in(web, f"guess{n}", forwarded_for=f"203.0.113.{n}") == 401
         assert _sign_in(web, "maria", forwarded_for="198.51.100.1") == 429
@@ -154,7 +155,7 @@ def test_a_forwarded_for_header_is_not_believed_by_default(tmp_path: Path) -> No
 def test_a_trusted_proxy_names_the_address_that_is_counted(tmp_path: Path) -> None:
     with (
         _serving(tmp_path, RADAR_TRUSTED_PROXIES="127.0.0.1, 10.0.0.0/8") as url,
-        httpx.Client(base_url=url) as web,
+        httpx.Client(base_url=url, timeout=PATIENCE) as web,
     ):
         for n in range(20):
             assert _sign_in(web, f"guess{n}", forwarded_for="203.0.113.7") == 401

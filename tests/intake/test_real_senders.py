@@ -38,11 +38,12 @@ from radar.domain.listing import IncidentFilter
 from radar.server import create_app
 from tests.intake.conftest import ADMIN, key_for
 from tests.support.live import serve
+from tests.support.patience import PATIENCE
 from tests.support.receivers import self_signed
 
 ALERTMANAGER = Path("/usr/bin/prometheus-alertmanager")
 OPENSSL = Path("/usr/bin/openssl")
-DEADLINE = 20.0  # seconds a real Alertmanager gets to deliver what it was given
+DEADLINE = PATIENCE  # how long a real Alertmanager gets to deliver what it was given
 T = TypeVar("T")
 
 

@@ -29,6 +29,7 @@ from radar.domain.alerts import Alert, Kind
 from radar.settings import Settings
 from tests.conftest import EXAMPLE_POLICY
 from tests.intake.conftest import ADMIN
+from tests.support.patience import PATIENCE
 
 RADAR = [sys.executable, "-m", "radar.cli.main"]
 THREADS = 8
@@ -66,7 +67,7 @@ def start_server(db_url: str, port: int, log: Path) -> subprocess.Popen[bytes]:
             stderr=subprocess.STDOUT,
         )
     STARTED.append(proc)
-    deadline = time.monotonic() + 20
+    deadline = time.monotonic() + PATIENCE
     while time.monotonic() < deadline:
         assert proc.poll() is None, f"radar serve exited:\n{log.read_text()}"
         try:
@@ -75,7 +76,7 @@ def start_server(db_url: str, port: int, log: Path) -> subprocess.Popen[bytes]:
         except httpx.TransportError:
             pass
         time.sleep(0.05)  # polling a real process until it listens
-    raise AssertionError(f"radar serve was not ready within 20 s:\n{log.read_text()}")
+    raise AssertionError(f"radar serve was not ready within {PATIENCE:.0f} s:\n{log.read_text()}")
 
 
 def trigger(key: str, dedup: str) -> dict[str, object]:
@@ -157,12 +158,12 @@ def test_every_event_answered_202_before_a_sigkill_is_stored_exactly_once(
     senders = [threading.Thread(target=storm.sender, args=(t,)) for t in range(THREADS)]
     for s in senders:
         s.start()
-    assert storm.enough.wait(timeout=20), f"fewer than {KILL_AFTER} answers in 20 s"
+    assert storm.enough.wait(timeout=PATIENCE), f"fewer than {KILL_AFTER} answers in time"
     server.kill()  # SIGKILL, while the senders are still sending
     server.wait()
     storm.killed.set()
     for s in senders:
-        s.join(timeout=15)
+        s.join(timeout=PATIENCE)
         assert not s.is_alive(), "a sender hung after the kill"
     assert storm.other == [], storm.figures()
     assert storm.unanswered.total() > 0, f"the kill fell between events: {storm.figures()}"

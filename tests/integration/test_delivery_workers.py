@@ -112,7 +112,6 @@ def test_slow_receivers_get_each_notification_once_from_several_workers(
     assert all(len(r.mail.idempotency_keys(k)) == 1 for k in r.mail.counts())
 
 
-@pytest.mark.timeout(400)
 @pytest.mark.parametrize("senders", [1, 3])
 def test_a_killed_worker_repeats_only_the_sends_it_had_begun(
     rig: tuple[Rig, str], senders: int

@@ -28,6 +28,7 @@ from radar.services.incidents import Declaration
 from radar.settings import Settings
 from tests.conftest import EXAMPLE_POLICY
 from tests.support.live import serve
+from tests.support.patience import PATIENCE
 from tests.support.radar import ANA, radar_with, run_engine
 from tests.support.recorder import Recorder, Reply, recording
 
@@ -99,7 +100,7 @@ class Slack:
         def sent() -> list[str]:
             return [r.json()["text"] for r in self.api.requests if r.path.startswith("/actions/")]
 
-        deadline = time.monotonic() + 10
+        deadline = time.monotonic() + PATIENCE
         while len(sent()) < count and time.monotonic() < deadline:
             time.sleep(0.01)  # waiting for a socket, not for application time
         return sent()

@@ -12,6 +12,7 @@ import uvicorn
 from fastapi import FastAPI
 
 from radar.server import SHUTDOWN_GRACE_SECONDS, proxy_options
+from tests.support.patience import PATIENCE
 
 
 @contextmanager
@@ -35,7 +36,7 @@ def serve(app: FastAPI, *, tls: tuple[Path, Path] | None = None) -> Iterator[str
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
-    deadline = time.monotonic() + 10
+    deadline = time.monotonic() + PATIENCE
     while not server.started:
         if not thread.is_alive() or time.monotonic() > deadline:
             raise RuntimeError("the test server did not start")
@@ -45,4 +46,4 @@ def serve(app: FastAPI, *, tls: tuple[Path, Path] | None = None) -> Iterator[str
         yield f"{'https' if tls else 'http'}://127.0.0.1:{port}"
     finally:
         server.should_exit = True
-        thread.join(timeout=10)
+        thread.join(timeout=PATIENCE)

@@ -17,8 +17,9 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import Engine, bindparam, create_engine, text
 
+from tests.support.patience import PATIENCE
+
 RADAR = [sys.executable, "-m", "radar.cli.main"]
-PATIENCE = 180.0  # seconds a test waits for progress before it calls the run stuck
 
 
 @dataclass
