@@ -75,9 +75,17 @@ class Unavailable(RadarError):
 
 
 class PolicyError(InvalidInput):
-    """A policy file was refused. Each problem's ``field`` is ``file:line:column``."""
+    """A policy file was refused. Each problem's ``field`` is ``file:line:column``; with one
+    problem, that is the error's ``field`` too."""
 
     code = "invalid_policy"
+
+    def __init__(
+        self, message: str, *, field: str | None = None, problems: Sequence[Problem] = ()
+    ) -> None:
+        if field is None and len(problems) == 1:
+            field = problems[0].field
+        super().__init__(message, field=field, problems=problems)
 
 
 class Unauthenticated(RadarError):
