@@ -229,10 +229,11 @@ class Settings(BaseSettings):
         "X-Grafana-Alerting-Timestamp within five minutes). Empty: the integration key alone.",
     )
     notify_send_windows: dict[str, float] = Field(
-        default_factory=lambda: {"phone": 120.0, "sms": 60.0, "slack": 1.0, "apprise": 1.0},
+        default_factory=lambda: {"phone": 60.0, "sms": 60.0, "slack": 1.0, "apprise": 1.0},
         description="At most one message per recipient per channel within this many seconds, as "
-        'JSON (`{"phone": 120, "sms": 60, "slack": 1, "apprise": 1}`); what piles up meanwhile '
-        "is sent as one message when the window reopens, never dropped. `{}` turns it off.",
+        'JSON (`{"phone": 60, "sms": 60, "slack": 1, "apprise": 1}`); what piles up meanwhile '
+        "is sent as one message when the window reopens, never dropped, most severe first; an "
+        "urgent level (Sev1) is never held behind a less severe one. `{}` turns it off.",
     )
     fallback_target: str = Field(
         "",

@@ -194,7 +194,7 @@ def test_simulate_shows_the_sev2_call_after_10_minutes_and_the_upgrade() -> None
     assert code == 0
     lines = out.splitlines()
     call = next(
-        line for line in lines if "Laura Gómez (engineering manager, Payments) called" in line
+        line for line in lines if "Calling Laura Gómez (engineering manager, Payments)" in line
     )
     assert "Fri 27 Nov 23:20" in call
     assert any("severity sev2 → sev1" in line and "Sat 28 Nov 03:10" in line for line in lines)

@@ -117,7 +117,7 @@ def test_each_try_is_kept_with_the_provider_id(slack_api: Recorder, tmp_path: Pa
         assert history[0].detail == "Slack: internal_error"
         assert n.provider_id == history[1].provider_id == "C0RADAR:1764237600.000100"
         story = [e.message for e in c.incidents.get(ANA, "INC-1").timeline if e.kind == "delivery"]
-        assert story == ["Posted in #radar on Slack"]
+        assert story == ["Posted in #radar on Slack (40 s after Radar decided to)"]
 
 
 def test_apprise_urls_reach_what_they_name(tmp_path: Path) -> None:

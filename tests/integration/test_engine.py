@@ -83,7 +83,7 @@ def test_sev2_posts_in_radar_then_calls_the_engineering_manager_after_10_minutes
         for e in engine_lines(container, "INC-1", responder)
         if e.kind == "escalated"
     ]
-    assert "Laura Gómez (engineering manager, Payments) called" in lines[1]
+    assert "Calling Laura Gómez (engineering manager, Payments)" in lines[1]
     assert "nobody has responded after 10 minutes" in lines[1]
 
 
@@ -181,15 +181,22 @@ def test_unresolved_sev2_becomes_sev1_after_4_hours_and_gets_the_stronger_respon
     container: Container, responder: Principal, clock: FrozenClock
 ) -> None:
     container.incidents.declare(responder, SEV2)
-    container.incidents.acknowledge(responder, "INC-1")
     run(container)
-    advance(container, clock, hours=4)
+    advance(container, clock, minutes=10)
+    advance(container, clock, hours=3, minutes=50)
     detail = container.incidents.get(responder, "INC-1")
     assert detail.incident.severity == "sev1"
     change = next(e for e in detail.timeline if e.kind == "severity_changed")
     assert (change.actor, change.via, change.old, change.new) == ("Radar", "engine", "sev2", "sev1")
     assert change.message == "unresolved after 4 hours, the limit for Sev2 - Major"
-    assert ("engineering_manager", "phone") in told(container, "INC-1", responder)[1:]
+    # Nobody acknowledged: the Sev1 response calls the engineering manager again.
+    calls = [
+        n
+        for n in sent(container, "INC-1", responder)
+        if (n.target, n.channels[0].value, n.state)
+        == ("engineering_manager", "phone", DeliveryState.SENT)
+    ]
+    assert [n.level for n in calls] == ["sev2", "sev1"]
     # Sev1 is the top level: it has no upgrade of its own.
     kinds = {i.timer.kind for i in container.engine.plan(responder, "INC-1").items}
     assert TimerKind.UPGRADE not in kinds

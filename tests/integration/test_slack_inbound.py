@@ -161,7 +161,7 @@ def test_a_reply_in_the_cards_thread_stops_the_escalation(slack: Slack) -> None:
     _, timeline = slack.incident()
     # Step 2 ("if nobody responds in 10 minutes, call the engineering manager") never ran.
     assert [e.message for e in kinds(timeline, "escalated")] == [
-        "Step 1 of Sev2 - Major: the response started. #radar told"
+        "Step 1 of Sev2 - Major: the response started. Posting in #radar"
     ]
     assert kinds(timeline, "delivery_failed") == []
     told = slack.radar.engine.plan(ANA, "INC-1").notifications
@@ -217,8 +217,9 @@ def test_the_policy_can_turn_thread_replies_off(slack: Slack) -> None:
 
 def test_an_event_retried_with_the_same_id_acts_once(slack: Slack) -> None:
     assert slack.reply("Ev0005").status_code == 200
-    # A more severe level clears the acknowledgement: someone must respond again.
-    slack.radar.incidents.change_severity(ANA, "INC-1", severity="sev1", reason="Spreading.")
+    # Reopening clears the acknowledgement: someone must respond again.
+    slack.radar.incidents.resolve(ANA, "INC-1", summary="Looked fixed.")
+    slack.radar.incidents.reopen(ANA, "INC-1", reason="It came back.")
     assert slack.incident()[0].acknowledgement is None
     retried = slack.reply("Ev0005", headers={"X-Slack-Retry-Num": "1"})
     assert retried.status_code == 200

@@ -58,7 +58,12 @@ def test_sev2_plans_its_steps_upgrade_update_promise_and_roles_nudge() -> None:
         (TimerKind.UPDATE_DUE, 0, timedelta(minutes=30)),
         (TimerKind.ROLES_MISSING, 0, escalation.ROLE_GRACE),
     }
-    assert all(t.until_ack for t in timers if t.kind is TimerKind.STEP)
+    # The #radar post announces the incident: an acknowledgement does not cancel it. The
+    # engineering manager's call is cancelled by one.
+    assert [(t.step, t.until_ack) for t in timers if t.kind is TimerKind.STEP] == [
+        (0, False),
+        (1, True),
+    ]
 
 
 def test_repeats_are_planned_round_after_round() -> None:
@@ -129,7 +134,17 @@ def test_a_downgrade_cancels_steps_and_plans_none() -> None:
     reaction = escalation.react(POLICY, down, events, FRIDAY_1100)
     assert reaction.restart
     assert TimerKind.STEP not in {t.kind for t in reaction.schedule}
-    assert TimerKind.UPGRADE in {t.kind for t in reaction.schedule}
+    # A person moved it down: Radar no longer upgrades it on its own.
+    assert not down.auto_upgrade
+    assert TimerKind.UPGRADE not in {t.kind for t in reaction.schedule}
+    assert "Radar will not upgrade it again on its own" in (events[0].entry().message or "")
+
+
+def test_radars_own_move_down_keeps_automatic_upgrades() -> None:
+    down, _ = inc.change_severity(
+        POLICY, declared(), escalation.ENGINE, FRIDAY_1100, severity="sev3", reason="x"
+    )
+    assert down.auto_upgrade
 
 
 def test_an_update_renews_the_promise_in_local_time() -> None:

@@ -56,13 +56,25 @@ def test_any_sequence_keeps_the_incident_consistent(sequence: list[Action]) -> N
     assert entries >= incident.version
 
 
-def test_acknowledgement_survives_everything_but_reopening_and_upgrades() -> None:
+def test_acknowledgement_survives_everything_but_reopening_and_fresh_levels() -> None:
     acked, _ = inc.acknowledge(replace(declared(), id=1), ANA, T0 + timedelta(minutes=1))
     later = T0 + timedelta(minutes=2)
     downgraded, _ = inc.change_severity(POLICY, acked, ANA, later, severity="sev3", reason="small")
     assert downgraded.acknowledgement == acked.acknowledgement
-    upgraded, _ = inc.change_severity(POLICY, acked, ANA, later, severity="sev1", reason="worse")
-    assert upgraded.acknowledgement is None  # the stronger response needs its own responder
+    upgraded, events = inc.change_severity(
+        POLICY, acked, ANA, later, severity="sev1", reason="worse"
+    )
+    assert upgraded.acknowledgement == acked.acknowledgement  # the people on it stay on it
+    assert "Still acknowledged by Ana" in (events[0].entry().message or "")
+    fresh = replace(
+        POLICY,
+        severities=tuple(
+            replace(s, fresh_acknowledgement=s.id == "sev1") for s in POLICY.severities
+        ),
+    )
+    upgraded, events = inc.change_severity(fresh, acked, ANA, later, severity="sev1", reason="x")
+    assert upgraded.acknowledgement is None  # a level that asks for its own responder
+    assert "needs a fresh acknowledgement" in (events[0].entry().message or "")
     for action in (Action.POST_UPDATE, Action.ASSIGN_ROLE, Action.RESOLVE):
         acked, _ = ACTIONS[action](acked)
         assert acked.acknowledgement is not None

@@ -128,6 +128,25 @@ def working_time_between(cal: Calendar, start: datetime, end: datetime) -> timed
     return total
 
 
+def closing_after(cal: Calendar, at: datetime) -> datetime | None:
+    """When the working run that ``at`` falls in (or ends at) closes, if it closes at all: the
+    end of that run when the next one does not start at the same instant. None when ``at`` is
+    outside working hours, or the calendar never closes."""
+    tiny = timedelta(microseconds=1)
+    runs = intervals(cal, at - tiny)
+    first = next(runs, None)
+    if first is None or first[0] > at - tiny:
+        return None
+    end = first[1]
+    for start, later_end in runs:
+        if start > end:
+            return end
+        end = later_end
+        if end - at > MAX_RUN:
+            return None  # open around the clock
+    return end
+
+
 def add_working_time(cal: Calendar, start: datetime, amount: timedelta) -> datetime | None:
     """The instant when ``amount`` of working time has passed since ``start``; None if never."""
     if amount <= timedelta(0):

@@ -21,7 +21,7 @@ from radar.domain import events as ev
 from radar.domain.calendar import Calendar
 from radar.domain.incident import Actor, Incident, Via
 from radar.domain.policy import Policy
-from radar.domain.response import Counting, HoursMode, Step
+from radar.domain.response import OWN_CHANNEL, Counting, HoursMode, Step
 from radar.domain.severity import Severity
 
 ENGINE = Actor(name="Radar", via=Via.ENGINE)
@@ -122,7 +122,16 @@ def round_length(steps: Sequence[Step]) -> timedelta:
     return max(last + gap, MIN_ROUND)
 
 
+def announces(step: Step) -> bool:
+    """A step that posts to a channel (not a person) announces the incident: the post is kept
+    for the record even once someone acknowledged, and only the people in it are spared."""
+    return any(n.target.kind in OWN_CHANNEL for n in step.notify)
+
+
 def step_timers(sev: Severity, cal: Calendar, start: datetime) -> list[Timer]:
+    """One timer per step and round. An acknowledgement cancels the repeat rounds and the steps
+    that are ``unless_acknowledged``, except a first-round step that announces the incident in a
+    channel: a Sev3 acknowledged at 02:00 is still posted in #radar when the morning starts."""
     response = sev.response
     if not response.steps:
         return []
@@ -133,19 +142,29 @@ def step_timers(sev: Severity, cal: Calendar, start: datetime) -> list[Timer]:
             due = delay(cal, response.hours, start, cycle * rnd + step.after)
             if due is None:
                 continue
-            until_ack = step.unless_acknowledged or rnd > 0
+            until_ack = rnd > 0 or (step.unless_acknowledged and not announces(step))
             timers.append(Timer(TimerKind.STEP, sev.id, due, index, rnd, until_ack, due))
     return timers
 
 
 def upgrade_timer(sev: Severity, cal: Calendar, start: datetime) -> Timer | None:
-    if sev.upgrade is None:
+    """The upgrade, ``upgrade.after`` from ``start``. Counted in working time, an upgrade that
+    falls at closing time or ``near_closing`` before it waits for the next working start: a
+    stronger response that starts at 17:55 would run all night."""
+    up = sev.upgrade
+    if up is None:
         return None
-    if sev.upgrade.counting is Counting.WORKING_TIME:
-        due = calendar.add_working_time(cal, start, sev.upgrade.after)
-    else:
-        due = start + sev.upgrade.after
-    return Timer(TimerKind.UPGRADE, sev.id, due, planned_at=due) if due else None
+    if up.counting is not Counting.WORKING_TIME:
+        return Timer(TimerKind.UPGRADE, sev.id, start + up.after, planned_at=start + up.after)
+    due = calendar.add_working_time(cal, start, up.after)
+    if due is None:
+        return None
+    closing = calendar.closing_after(cal, due)
+    if closing is not None and closing - due <= up.near_closing:
+        reopens = calendar.next_working_start(cal, closing)
+        if reopens is not None:
+            return Timer(TimerKind.UPGRADE, sev.id, reopens, planned_at=due)
+    return Timer(TimerKind.UPGRADE, sev.id, due, planned_at=due)
 
 
 def update_timer(sev: Severity, cal: Calendar, start: datetime) -> Timer | None:
@@ -172,7 +191,7 @@ def start_level(
     sev = policy.severity(incident.severity)
     cal = team_calendar(policy, incident)
     timers = step_timers(sev, cal, now) if steps else []
-    upgrade = upgrade_timer(sev, cal, now)
+    upgrade = upgrade_timer(sev, cal, now) if incident.auto_upgrade else None
     update = update_timer(sev, cal, now)
     timers += [t for t in (upgrade, update) if t is not None]
     if missing_roles(sev, incident):
@@ -208,6 +227,8 @@ def react(
         )
     if ev.UpdatePosted in by_type:
         return _renew_update(policy, incident, now)
+    if ev.UpgradeDeclined in by_type:
+        return _ask_again_later(policy, incident, now)
     sev = policy.severity(incident.severity)
     if ev.RoleAssigned in by_type and not missing_roles(sev, incident):
         return Reaction(cancel=frozenset({TimerKind.ROLES_MISSING}), reason="roles assigned")
@@ -237,6 +258,17 @@ def _renew_update(policy: Policy, incident: Incident, now: datetime) -> Reaction
         reason="update posted",
         schedule=(timer,),
         events=tuple(_promise(policy, incident, [timer], now)),
+    )
+
+
+def _ask_again_later(policy: Policy, incident: Incident, now: datetime) -> Reaction:
+    """A declined upgrade: the clock starts again, a whole ``upgrade.after`` from now."""
+    sev = policy.severity(incident.severity)
+    timer = upgrade_timer(sev, team_calendar(policy, incident), now)
+    return Reaction(
+        cancel=frozenset({TimerKind.UPGRADE}),
+        reason="upgrade declined",
+        schedule=(timer,) if timer is not None and incident.auto_upgrade else (),
     )
 
 

@@ -105,13 +105,49 @@ class StatusChanged(Event):
 
 @dataclass(frozen=True, kw_only=True)
 class SeverityChanged(Event):
+    """``consequence`` says what the move did beyond the level: the acknowledgement kept or
+    asked for again, automatic upgrades stopped."""
+
     old: str
     new: str
     reason: str
+    consequence: str = ""
     kind = "severity_changed"
 
     def entry(self) -> TimelineEntry:
-        return self._entry(field="severity", old=self.old, new=self.new, message=self.reason)
+        text = f"{self.reason}. {self.consequence}" if self.consequence else self.reason
+        return self._entry(field="severity", old=self.old, new=self.new, message=text)
+
+
+@dataclass(frozen=True, kw_only=True)
+class UpgradeProposed(Event):
+    """Radar proposes an upgrade instead of imposing it: the incident is being worked on."""
+
+    old: str
+    new: str
+    reason: str
+    kind = "upgrade_proposed"
+
+    def entry(self) -> TimelineEntry:
+        return self._entry(
+            field="proposed_severity", old=self.old, new=self.new, message=self.reason
+        )
+
+
+@dataclass(frozen=True, kw_only=True)
+class UpgradeDeclined(Event):
+    """A person answered Radar's proposed upgrade with no: the level stays."""
+
+    old: str
+    new: str
+    kind = "upgrade_declined"
+
+    def entry(self) -> TimelineEntry:
+        return self._entry(
+            field="proposed_severity",
+            old=self.new,
+            message=f"declined the proposed upgrade to {self.new}; {self.old} stays",
+        )
 
 
 @dataclass(frozen=True, kw_only=True)

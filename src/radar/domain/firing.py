@@ -22,12 +22,22 @@ from radar.domain.escalation import (
     round_length,
     team_calendar,
     update_timer,
+    upgrade_timer,
 )
 from radar.domain.incident import Incident
-from radar.domain.notification import Kind
+from radar.domain.notification import Kind, Notification
 from radar.domain.policy import Policy
-from radar.domain.preview import VERBS, span
-from radar.domain.response import OWN_CHANNEL, Channel, HoursMode, Notify, Target, TargetKind
+from radar.domain.preview import span
+from radar.domain.response import (
+    OWN_CHANNEL,
+    Channel,
+    Counting,
+    HoursMode,
+    Notify,
+    Target,
+    TargetKind,
+    WhenWorkedOn,
+)
 from radar.domain.roles import Role, TeamRole
 from radar.domain.severity import Severity
 
@@ -50,6 +60,11 @@ class Outgoing:
     contacts: tuple[tuple[str, str], ...] = ()
     facts: tuple[tuple[str, str], ...] = ()  # Severity, Service, Status ... shown as fields
     kind: Kind = Kind.MESSAGE
+    # The level it was decided for: checked again at the moment it is sent (see ``stale``).
+    level: str | None = None
+    rank: int | None = None
+    urgent: bool = False
+    until_ack: bool = False  # an acknowledgement before it is sent means it is not sent
 
 
 @dataclass(frozen=True)
@@ -74,7 +89,7 @@ def fire(policy: Policy, incident: Incident, timer: Timer, now: datetime) -> Fir
     except InvalidInput:
         return Firing(note=f"{timer.level} is no longer in the policy")
     if timer.kind is TimerKind.UPGRADE:
-        return _upgrade(policy, incident, sev, now)
+        return _upgrade(policy, incident, sev, timer, now)
     if timer.kind is TimerKind.STEP and timer.until_ack and incident.acknowledgement:
         return Firing(note=f"acknowledged by {incident.acknowledgement.by}")
     cal = team_calendar(policy, incident)
@@ -87,6 +102,23 @@ def fire(policy: Policy, incident: Incident, timer: Timer, now: datetime) -> Fir
         TimerKind.ROLES_MISSING: _roles_missing,
     }
     return handlers[timer.kind](policy, incident, sev, timer, now)
+
+
+def stale(policy: Policy, incident: Incident, n: Notification) -> str | None:
+    """Why a message decided earlier must not go out now, or None: decided again at the moment
+    of sending. Times are in the incident's team calendar."""
+    cal = team_calendar(policy, incident)
+    if not incident.is_open:
+        at = incident.resolved_at or incident.closed_at or incident.updated_at
+        return f"{incident.status.value} at {calendar.local_label(cal, at)}"
+    ack = incident.acknowledgement
+    if n.until_ack and ack is not None:
+        return f"acknowledged by {ack.by} at {calendar.local_label(cal, ack.at)}"
+    if n.level is not None and incident.severity != n.level:
+        return f"it is {incident.severity} now, no longer {n.level}"
+    if n.kind is Kind.PROPOSAL and incident.proposed_severity is None:
+        return "the proposed upgrade was answered"
+    return None
 
 
 def describe(timer: Timer, sev_name: str) -> str:
@@ -129,15 +161,76 @@ def _hold(cal: calendar.Calendar, timer: Timer, sev: Severity, now: datetime) ->
     )
 
 
-def _upgrade(policy: Policy, incident: Incident, sev: Severity, now: datetime) -> Firing:
-    assert sev.upgrade is not None  # only planned for levels that upgrade
-    counted = " of working time" if sev.upgrade.counting.value == "working_time" else ""
-    reason = f"unresolved after {span(sev.upgrade.after)}{counted}, the limit for {sev.name}"
-    target = policy.severity(sev.upgrade.to)
+def _upgrade(
+    policy: Policy, incident: Incident, sev: Severity, timer: Timer, now: datetime
+) -> Firing:
+    up = sev.upgrade
+    assert up is not None  # only planned for levels that upgrade
+    if not incident.auto_upgrade:
+        return Firing(note="automatic upgrades stopped: a person moved it down")
+    target = policy.severity(up.to)
     if not target.is_more_severe_than(sev):
         return Firing(note=f"{sev.id} is already the top level it can reach")
+    counted = " of working time" if up.counting is Counting.WORKING_TIME else ""
+    reason = f"unresolved after {span(up.after)}{counted}, the limit for {sev.name}"
+    if timer.held:
+        label = calendar.local_label(team_calendar(policy, incident), timer.first_due)
+        reason += f"; due at {label}, at closing time, it waited for the next working start"
+    if up.when_worked_on is WhenWorkedOn.PROPOSE and worked_on(policy, incident, sev, now):
+        return _propose(policy, incident, sev, target, now, reason)
     change = inc.change_severity(policy, incident, ENGINE, now, severity=target.id, reason=reason)
     return Firing(note=f"upgraded to {target.id}", change=change)
+
+
+def worked_on(policy: Policy, incident: Incident, sev: Severity, now: datetime) -> bool:
+    """Someone acknowledged the incident and its people posted an update within the level's
+    cadence (counted as the cadence is: in working time for a level that waits for working
+    hours), or at all for a level without one."""
+    last = incident.last_update_at
+    if incident.acknowledgement is None or last is None:
+        return False
+    if sev.updates_every is None:
+        return True
+    if sev.response.hours is HoursMode.ALWAYS:
+        return now - last <= sev.updates_every
+    cal = team_calendar(policy, incident)
+    return calendar.working_time_between(cal, last, now) <= sev.updates_every
+
+
+def _propose(
+    policy: Policy,
+    incident: Incident,
+    sev: Severity,
+    target: Severity,
+    now: datetime,
+    reason: str,
+) -> Firing:
+    """Ask the commander (else the engineering manager) instead of upgrading; ask again, or
+    upgrade if the work stopped, after another full interval."""
+    again = upgrade_timer(sev, team_calendar(policy, incident), now)
+    then = (again,) if again is not None else ()
+    if incident.proposed_severity == target.id:
+        return Firing(note=f"the upgrade to {target.id} is still proposed", then=then)
+    why = (
+        f"{_sentence(reason)}; it is being worked on, so Radar proposes {target.name} "
+        "instead of imposing it: accept or decline it, and without an answer it stays "
+        f"{sev.name}"
+    )
+    who = _first_holder(incident, (Role.COMMANDER,)) or Target(
+        TargetKind.TEAM_ROLE, TeamRole.ENGINEERING_MANAGER.value
+    )
+    told = _notify(
+        policy, incident, sev, None, now, (Notify(who, (Channel.SLACK,)),), why, ev.Reminded
+    )
+    proposed = inc.propose_upgrade(policy, incident, ENGINE, now, to=target.id, reason=reason)
+    outgoing = tuple(replace(o, kind=Kind.PROPOSAL) for o in told.outgoing)
+    return Firing(
+        note=f"proposed {target.id}",
+        outgoing=outgoing,
+        events=told.events,
+        change=proposed,
+        then=then,
+    )
 
 
 def _step(policy: Policy, incident: Incident, sev: Severity, timer: Timer, now: datetime) -> Firing:
@@ -153,7 +246,15 @@ def _step(policy: Policy, incident: Incident, sev: Severity, timer: Timer, now: 
     else:
         why = f"{span(waited)} after the start"
     reason = f"{_sentence(describe(timer, sev.name))}: {why}"
-    return _notify(policy, incident, sev, timer, now, step.notify, reason)
+    notify = step.notify
+    ack = incident.acknowledgement
+    if ack is not None and step.unless_acknowledged:
+        # Only the announcement is left: the people in the step are spared.
+        notify = tuple(n for n in notify if n.target.kind in OWN_CHANNEL)
+        if not notify:
+            return Firing(note=f"acknowledged by {ack.by}")
+        reason += f" (acknowledged by {ack.by}: posted for the record)"
+    return _notify(policy, incident, sev, timer, now, notify, reason)
 
 
 def reminder_targets(policy: Policy, incident: Incident, kind: TimerKind) -> list[Target]:
@@ -365,7 +466,7 @@ def _notify(
     policy: Policy,
     incident: Incident,
     sev: Severity,
-    timer: Timer,
+    timer: Timer | None,
     now: datetime,
     notify: tuple[Notify, ...],
     reason: str,
@@ -373,6 +474,8 @@ def _notify(
 ) -> Firing:
     subject = _subject(incident, sev)
     card = facts(incident, sev)
+    kind = Kind.MESSAGE if event is ev.Escalated else Kind.REMINDER
+    until_ack = timer is not None and timer.kind is TimerKind.STEP and timer.until_ack
     outgoing, told, missed = [], [], []
     for n in notify:
         found = resolve(policy, incident, n.target)
@@ -381,20 +484,47 @@ def _notify(
             continue
         address, label = found
         contacts = contacts_of(policy, n.target, address)
-        kind = Kind.MESSAGE if event is ev.Escalated else Kind.REMINDER
         outgoing.append(
-            Outgoing(str(n.target), address, label, n.via, subject, reason, contacts, card, kind)
+            Outgoing(
+                str(n.target),
+                address,
+                label,
+                n.via,
+                subject,
+                reason,
+                contacts,
+                card,
+                kind,
+                level=sev.id,
+                rank=sev.rank,
+                urgent=sev.urgent and kind is Kind.MESSAGE,
+                until_ack=until_ack,
+            )
         )
-        told.append(
-            f"{label} {VERBS[n.via[0]]}"
-            if n.target.kind is not TargetKind.SLACK_CHANNEL
-            else f"{label} told"
-        )
-    parts = [reason, "; ".join(told) if told else "nobody could be told"]
+        told.append(deciding(n, label))
+    parts = [reason, _sentence("; ".join(told)) if told else "nobody could be told"]
     if missed:
         parts.append("nobody holds " + ", ".join(missed))
-    message = ". ".join(parts) + late_note(timer, now)
+    message = ". ".join(parts) + (late_note(timer, now) if timer is not None else "")
     note = "notified" if outgoing else "nobody to notify"
     return Firing(
         note=note, outgoing=tuple(outgoing), events=(event(at=now, actor=ENGINE, message=message),)
     )
+
+
+_DECIDING = {
+    Channel.PHONE: "calling {label}",
+    Channel.SMS: "texting {label}",
+    Channel.EMAIL: "emailing {label}",
+    Channel.SLACK: "messaging {label} on Slack",
+    Channel.WEBHOOK: "sending a webhook to {label}",
+    Channel.APPRISE: "notifying {label} through Apprise",
+}
+
+
+def deciding(n: Notify, label: str) -> str:
+    """What Radar is about to do, written when it decides: "calling Laura Gómez (...)". The
+    timeline says "Called ..." only once the call went out."""
+    if n.target.kind is TargetKind.SLACK_CHANNEL:
+        return f"posting in {label}"
+    return _DECIDING[n.via[0]].format(label=label)

@@ -91,6 +91,10 @@ class Incident:
     closed_at: datetime | None = None
     decline_reason: str | None = None
     ticket_url: str | None = None
+    last_update_at: datetime | None = None  # when people last posted an update
+    auto_upgrade: bool = True  # False once a person moved it down: Radar no longer upgrades it
+    proposed_severity: str | None = None  # an upgrade waiting for a person's answer
+    proposed_at: datetime | None = None
 
     @property
     def reference(self) -> str:
@@ -243,7 +247,7 @@ def post_update(
         events.append(ev.StatusChanged(at=now, actor=actor, old=incident.status, new=status))
         changed = replace(changed, status=status)
     events.insert(0, ev.UpdatePosted(at=now, actor=actor, message=text, visibility=visibility))
-    return _touch(changed, now), events
+    return _touch(changed, now, last_update_at=now), events
 
 
 def _refuse_status(incident: Incident, target: Status) -> None:
@@ -261,18 +265,77 @@ def change_severity(
 ) -> Change:
     """Move to another level. A reason is always required; the same level is refused.
 
-    A move to a more severe level asks for a new acknowledgement: the stronger response runs
-    from its first step, and only someone responding to it stops its steps.
+    The acknowledgement is kept, unless the move is to a more severe level that asks for a
+    fresh one (``fresh_acknowledgement``): then its steps page people again. A person (not
+    Radar) moving it to a less severe level stops Radar's automatic upgrades of it: people know
+    better than a timer. A proposed upgrade is settled by any move.
     """
     _require(incident, Action.CHANGE_SEVERITY, "change the severity of")
-    new = policy.severity(severity).id
+    target = policy.severity(severity)
     why = clean_text(reason, "reason", max_len=TEXT_MAX)
-    if new == incident.severity:
-        raise InvalidInput(f"{incident.reference} is already {new}", field="severity")
-    event = ev.SeverityChanged(at=now, actor=actor, old=incident.severity, new=new, reason=why)
-    stronger = policy.severity(new).is_more_severe_than(policy.severity(incident.severity))
-    ack = None if stronger else incident.acknowledgement
-    return _touch(incident, now, severity=new, acknowledgement=ack), [event]
+    if target.id == incident.severity:
+        raise InvalidInput(f"{incident.reference} is already {target.id}", field="severity")
+    stronger = target.is_more_severe_than(policy.severity(incident.severity))
+    ack, auto, notes = incident.acknowledgement, incident.auto_upgrade, []
+    if stronger and ack is not None:
+        if target.fresh_acknowledgement:
+            ack = None
+            notes.append(f"{target.name} needs a fresh acknowledgement")
+        else:
+            notes.append(f"Still acknowledged by {ack.by}")
+    if not stronger and actor.via is not Via.ENGINE and auto:
+        auto = False
+        notes.append("Radar will not upgrade it again on its own; people still can")
+    event = ev.SeverityChanged(
+        at=now,
+        actor=actor,
+        old=incident.severity,
+        new=target.id,
+        reason=why,
+        consequence="; ".join(notes),
+    )
+    changed = _touch(
+        incident,
+        now,
+        severity=target.id,
+        acknowledgement=ack,
+        auto_upgrade=auto,
+        proposed_severity=None,
+        proposed_at=None,
+    )
+    return changed, [event]
+
+
+def propose_upgrade(
+    policy: Policy, incident: Incident, actor: Actor, now: datetime, *, to: str, reason: str
+) -> Change:
+    """Radar asks instead of upgrading: the incident is being worked on. Proposing what is
+    already proposed records nothing."""
+    target = policy.severity(to)
+    if incident.proposed_severity == target.id:
+        return incident, []
+    event = ev.UpgradeProposed(
+        at=now, actor=actor, old=incident.severity, new=target.id, reason=reason
+    )
+    return _touch(incident, now, proposed_severity=target.id, proposed_at=now), [event]
+
+
+def answer_upgrade(
+    policy: Policy, incident: Incident, actor: Actor, now: datetime, *, accept: bool
+) -> Change:
+    """A person accepts Radar's proposed upgrade (the incident moves, as their decision) or
+    declines it (the level stays, and Radar asks again only after another full interval)."""
+    _require(incident, Action.CHANGE_SEVERITY, "answer the proposed upgrade of")
+    proposed = incident.proposed_severity
+    if proposed is None:
+        raise InvalidInput(
+            f"{incident.reference} has no proposed upgrade to answer", field="accept"
+        )
+    if accept:
+        reason = f"accepted the upgrade Radar proposed at {incident.severity}"
+        return change_severity(policy, incident, actor, now, severity=proposed, reason=reason)
+    event = ev.UpgradeDeclined(at=now, actor=actor, old=incident.severity, new=proposed)
+    return _touch(incident, now, proposed_severity=None, proposed_at=None), [event]
 
 
 def assign_role(
@@ -305,7 +368,13 @@ def resolve(
         at=now, actor=actor, old=incident.status, summary=text, visibility=visibility
     )
     changed = _touch(
-        incident, now, status=Status.RESOLVED, resolved_at=now, resolution_summary=text
+        incident,
+        now,
+        status=Status.RESOLVED,
+        resolved_at=now,
+        resolution_summary=text,
+        proposed_severity=None,
+        proposed_at=None,
     )
     return changed, [event]
 
@@ -339,6 +408,13 @@ def decline(
     why = clean_text(reason, "reason", max_len=TEXT_MAX)
     ticket = clean_text(ticket_url, "ticket_url", max_len=2_000) if ticket_url else None
     changed = _touch(
-        incident, now, status=Status.DECLINED, decline_reason=why, ticket_url=ticket, closed_at=now
+        incident,
+        now,
+        status=Status.DECLINED,
+        decline_reason=why,
+        ticket_url=ticket,
+        closed_at=now,
+        proposed_severity=None,
+        proposed_at=None,
     )
     return changed, [ev.IncidentDeclined(at=now, actor=actor, reason=why, ticket_url=ticket)]

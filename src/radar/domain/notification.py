@@ -28,6 +28,7 @@ class Kind(StrEnum):
     REFRESH = "refresh"  # bring the earlier Slack message about the incident up to date
     CHANNEL = "channel"  # open the incident's own Slack channel, or bring it up to date
     MIRROR = "mirror"  # a status update, posted in the incident's own Slack channel
+    PROPOSAL = "proposal"  # Radar proposes an upgrade; a person accepts or declines it
 
     @property
     def is_upkeep(self) -> bool:
@@ -71,6 +72,11 @@ class Notification:
     bundled: tuple[Notification, ...] = ()  # others for the same recipient sent in this one
     # A send begun and never recorded: its worker died mid-send, so this one may be a repeat.
     interrupted_at: datetime | None = None
+    # The level it was decided for (None for word to the admins): see ``Firing`` and ``stale``.
+    level: str | None = None
+    rank: int | None = None
+    urgent: bool = False
+    until_ack: bool = False
 
     @property
     def members(self) -> tuple[Notification, ...]:
@@ -115,7 +121,7 @@ class Delivered:
 # as one bundle when the window reopens. Email and webhooks have no window. The defaults of the
 # server's RADAR_NOTIFY_SEND_WINDOWS.
 WINDOWS = {
-    Channel.PHONE: timedelta(minutes=2),
+    Channel.PHONE: timedelta(minutes=1),
     Channel.SMS: timedelta(minutes=1),
     Channel.SLACK: timedelta(seconds=1),
     Channel.APPRISE: timedelta(seconds=1),
@@ -135,6 +141,29 @@ def window(
     if not span:
         return None
     return f"{channel.value}:{n.address_for(channel) or n.address}", span
+
+
+def severity_order(n: Notification) -> tuple[int, int]:
+    """Sort key: the most severe level first (word without a level last), then oldest first."""
+    return (n.rank if n.rank is not None else 1_000, n.id)
+
+
+_WHAT = {
+    "phone": "Call to {label}",
+    "sms": "Text to {label}",
+    "email": "Email to {label}",
+    "slack": "Slack message to {label}",
+    "webhook": "Webhook to {label}",
+    "apprise": "Apprise notification to {label}",
+}
+
+
+def what(n: Notification) -> str:
+    """The message as people would name it: "Call to Laura Gómez (...)", "Post in #radar"."""
+    if n.target.startswith("slack:"):
+        return f"Post in {n.label}"
+    channel = n.channels[0].value if n.channels else "slack"
+    return _WHAT.get(channel, "Message to {label}").format(label=n.label)
 
 
 def bundle(members: tuple[Notification, ...]) -> Notification:
@@ -168,8 +197,9 @@ _DONE = {
 }
 
 
-def story(n: Notification, d: Delivered) -> str:
-    """What happened, for the timeline: "Called Laura Gómez (...) after slack: timed out"."""
+def story(n: Notification, d: Delivered, now: datetime | None = None) -> str:
+    """What happened, for the timeline: "Called Laura Gómez (...) after slack: timed out". When
+    the send came well after the decision (a send window, a retry), it says how long after."""
     if d.channel == "slack" and n.target.startswith("slack:"):
         text = f"posted in {n.label} on Slack"
     else:
@@ -183,7 +213,22 @@ def story(n: Notification, d: Delivered) -> str:
         text += "" if len(n.members) == 2 else "s"
     if any(m.interrupted_at is not None for m in n.members):
         text += ", again: the worker sending it stopped before it could record the send"
+    decided = min(m.created_at for m in n.members)
+    if now is not None and now - decided >= LATE_SEND:
+        text += f" ({_ago(now - decided)} after Radar decided to)"
     return text
+
+
+LATE_SEND = timedelta(seconds=5)  # a send this long after its decision says how long
+
+
+def _ago(gap: timedelta) -> str:
+    seconds = int(gap.total_seconds())
+    if seconds < 120:
+        return f"{seconds} s"
+    if seconds < 2 * 3600:
+        return f"{seconds // 60} min"
+    return f"{seconds // 3600} h {seconds % 3600 // 60} min"
 
 
 def retry_at(attempts: int, now: datetime, jitter: float = 0.5) -> datetime | None:

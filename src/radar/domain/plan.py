@@ -12,12 +12,12 @@ from datetime import datetime
 
 from radar.domain import calendar, firing
 from radar.domain.errors import InvalidInput
-from radar.domain.escalation import Timer, TimerKind, team_calendar
+from radar.domain.escalation import Timer, TimerKind, announces, team_calendar
 from radar.domain.firing import describe
 from radar.domain.incident import Incident
 from radar.domain.policy import Policy
 from radar.domain.preview import notify_text
-from radar.domain.response import Channel, HoursMode, Notify
+from radar.domain.response import Channel, HoursMode, Notify, WhenWorkedOn
 from radar.domain.severity import Severity
 
 
@@ -46,7 +46,9 @@ def _item(policy: Policy, incident: Incident, timer: Timer) -> PlanItem:
         )
     cal = team_calendar(policy, incident)
     runs_at, held = timer.due_at, None
-    if timer.held:
+    if timer.held and timer.kind is TimerKind.UPGRADE:
+        held = f"held until {calendar.local_label(cal, timer.due_at)}: due at closing time"
+    elif timer.held:
         held = f"held until {calendar.local_label(cal, timer.due_at)}: outside working hours"
     elif timer.kind is not TimerKind.UPGRADE and sev.response.hours is not HoursMode.ALWAYS:
         opens = calendar.next_working_start(cal, timer.due_at)
@@ -67,10 +69,18 @@ def _action(
         steps = sev.response.steps
         if timer.step >= len(steps):
             return "nothing: the step left the policy", None
-        text = " and ".join(notify_text(policy, n, team) for n in steps[timer.step].notify)
-        return text, "unless someone acknowledges first" if timer.until_ack else None
+        step = steps[timer.step]
+        text = " and ".join(notify_text(policy, n, team) for n in step.notify)
+        if timer.until_ack:
+            return text, "unless someone acknowledges first"
+        if step.unless_acknowledged and announces(step):
+            return text, "only the channel post once someone acknowledges"
+        return text, None
     if timer.kind is TimerKind.UPGRADE and sev.upgrade is not None:
-        return f"becomes {policy.severity(sev.upgrade.to).name}", "unless resolved first"
+        to = policy.severity(sev.upgrade.to).name
+        if sev.upgrade.when_worked_on is WhenWorkedOn.PROPOSE:
+            return f"becomes {to}", "unless resolved first; proposed instead while being worked on"
+        return f"becomes {to}", "unless resolved first"
     who = [
         notify_text(policy, Notify(t, (Channel.SLACK,)), team)
         for t in firing.reminder_targets(policy, incident, timer.kind)

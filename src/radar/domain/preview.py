@@ -6,8 +6,17 @@ from __future__ import annotations
 from datetime import timedelta
 
 from radar.domain.policy import Policy, Team
-from radar.domain.response import Channel, HoursMode, Notify, Step, TargetKind
+from radar.domain.response import (
+    Channel,
+    Counting,
+    HoursMode,
+    Notify,
+    Step,
+    TargetKind,
+    WhenWorkedOn,
+)
 from radar.domain.roles import TeamRole
+from radar.domain.severity import Severity
 
 VERBS = {
     Channel.PHONE: "called",
@@ -97,9 +106,33 @@ def response(policy: Policy, severity_id: str, service_id: str | None = None) ->
         roles = ", ".join(r.value.replace("_", " ") for r in sev.required_roles)
         lines.append(f"Roles to assign: {roles}.")
     if sev.upgrade:
-        to = policy.severity(sev.upgrade.to).name
-        counted = " of working time" if sev.upgrade.counting.value == "working_time" else ""
-        lines.append(f"Unresolved after {span(sev.upgrade.after)}{counted}, it becomes {to}.")
+        lines.extend(_upgrade_lines(policy, sev))
+    if sev.urgent:
+        lines.append("Its calls are never held behind a less severe level's.")
+    if sev.fresh_acknowledgement:
+        lines.append("An incident upgraded to it must be acknowledged again.")
     if sev.postmortem and sev.postmortem.required:
         lines.append(f"A postmortem is due within {span(sev.postmortem.due_within)} of resolution.")
+    return lines
+
+
+def _upgrade_lines(policy: Policy, sev: Severity) -> list[str]:
+    """How the level upgrades, in the words of the process page and ``radar policy show``."""
+    up = sev.upgrade
+    assert up is not None
+    to = policy.severity(up.to).name
+    working = up.counting is Counting.WORKING_TIME
+    counted = " of working time" if working else ""
+    lines = [f"Unresolved after {span(up.after)}{counted}, it becomes {to}."]
+    if up.when_worked_on is WhenWorkedOn.PROPOSE:
+        lines.append(
+            "While people are on it (acknowledged, and updated in time), Radar proposes the "
+            "upgrade to the commander instead; no answer, no upgrade."
+        )
+    if working and up.near_closing > timedelta(0):
+        lines.append(
+            f"An upgrade that falls within {span(up.near_closing)} of closing time waits for the "
+            "next working start."
+        )
+    lines.append("Moved down by a person, it is no longer upgraded automatically.")
     return lines

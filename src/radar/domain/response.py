@@ -37,6 +37,14 @@ class Counting(StrEnum):
     WORKING_TIME = "working_time"
 
 
+class WhenWorkedOn(StrEnum):
+    """What an upgrade does to an incident that people are working on (acknowledged, and
+    updated within its level's cadence)."""
+
+    PROPOSE = "propose"  # ask the commander (else the engineering manager); no answer, no upgrade
+    UPGRADE = "upgrade"  # upgrade it anyway
+
+
 class TargetKind(StrEnum):
     PERSON = "person"
     TEAM_ROLE = "team_role"
@@ -122,11 +130,18 @@ class Response:
     repeat: int = 0
 
 
+# An upgrade counted in working time that falls this close to closing time waits for the next
+# working start: a stronger response that starts at 17:55 runs all night.
+NEAR_CLOSING = timedelta(hours=1)
+
+
 @dataclass(frozen=True)
 class Upgrade:
     after: timedelta
     counting: Counting
     to: str
+    when_worked_on: WhenWorkedOn = WhenWorkedOn.PROPOSE
+    near_closing: timedelta = NEAR_CLOSING
 
 
 @dataclass(frozen=True)

@@ -26,6 +26,12 @@ class Severity:
     upgrade: Upgrade | None = None
     required_roles: tuple[Role, ...] = ()
     postmortem: Postmortem | None = None
+    # Never held behind a less severe level's notification to the same person (the top level
+    # unless the policy says otherwise).
+    urgent: bool = False
+    # An incident upgraded to this level needs a new acknowledgement: its steps page people even
+    # if someone acknowledged the level below.
+    fresh_acknowledgement: bool = False
 
     def is_more_severe_than(self, other: Severity) -> bool:
         return self.rank < other.rank

@@ -73,13 +73,21 @@ def severity(rank: int, s: SeveritySpec) -> Severity:
         rank=rank,
         response=Response(hours=s.response.hours, steps=steps, repeat=s.response.repeat),
         updates_every=duration.parse(s.updates.every) if s.updates else None,
-        upgrade=Upgrade(duration.parse(s.upgrade.after), s.upgrade.counting, s.upgrade.to)
+        upgrade=Upgrade(
+            duration.parse(s.upgrade.after),
+            s.upgrade.counting,
+            s.upgrade.to,
+            s.upgrade.when_worked_on,
+            duration.parse(s.upgrade.near_closing),
+        )
         if s.upgrade
         else None,
         required_roles=tuple(dict.fromkeys(s.required_roles)),
         postmortem=Postmortem(s.postmortem.required, duration.parse(s.postmortem.due_within))
         if s.postmortem
         else None,
+        urgent=s.urgent if s.urgent is not None else rank == 0,
+        fresh_acknowledgement=s.fresh_acknowledgement,
     )
 
 

@@ -25,7 +25,7 @@ from pydantic import (
 
 from radar.domain import duration as durations
 from radar.domain.errors import InvalidInput
-from radar.domain.response import Channel, Counting, HoursMode
+from radar.domain.response import Channel, Counting, HoursMode, WhenWorkedOn
 from radar.domain.roles import Role
 
 Id = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_-]{0,62}$")]
@@ -218,6 +218,19 @@ class UpgradeSpec(Strict):
     )
     counting: Counting = Field(Counting.WALL_CLOCK, description="`wall_clock` or `working_time`.")
     to: Id = Field(description="The severity id it becomes.")
+    when_worked_on: WhenWorkedOn = Field(
+        WhenWorkedOn.PROPOSE,
+        description="When the incident is acknowledged and its people posted an update within "
+        "the level's cadence: `propose` asks the commander (else the engineering manager) to "
+        "accept or decline the upgrade, and nobody answering means no upgrade; `upgrade` "
+        "upgrades it anyway.",
+    )
+    near_closing: Duration = Field(
+        "1h",
+        description="With `counting: working_time`, an upgrade that falls at closing time or "
+        "this long before it takes effect at the next working start; `0s` lets it take effect "
+        "at once.",
+    )
 
 
 class PostmortemSpec(Strict):
@@ -238,6 +251,18 @@ class SeveritySpec(Strict):
         default_factory=list, description="Incident roles that must be assigned."
     )
     postmortem: PostmortemSpec | None = None
+    urgent: bool | None = Field(
+        None,
+        description="Never held behind a less severe level's notification to the same person: "
+        "a call for this level goes out at once, and pages waiting for that person ride along. "
+        "Default: true for the first (most severe) level only.",
+    )
+    fresh_acknowledgement: bool = Field(
+        False,
+        description="An incident upgraded to this level needs a new acknowledgement: its steps "
+        "page people even if someone acknowledged the level below. Default: the acknowledgement "
+        "is kept, and the timeline says so.",
+    )
 
 
 class AnswerSpec(Strict):

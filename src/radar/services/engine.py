@@ -17,7 +17,7 @@ import random
 import threading
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Protocol
 
 from radar.clock import Clock
@@ -176,17 +176,21 @@ class EngineService:
 
     def deliver(self, owner: str, batch: Notification) -> bool:
         """Send one claimed message and record what became of it; False if it was not sent
-        because ``owner`` no longer held it (its lease lapsed and another worker took it).
+        because ``owner`` no longer held it (its lease lapsed and another worker took it), or
+        because the incident moved on since it was decided (resolved, acknowledged, another
+        level: the timeline says so).
 
         The send is marked begun, and the lease checked and renewed, in a transaction committed
         before the send: while ``owner`` lives and renews its leases, nobody else sends it."""
         now = self._clock.now()
         with self._uow(write=True) as uow:
-            held = uow.outbox.begin([m.id for m in batch.members], owner, now, now + self._lease)
+            current = self._still_wanted(uow, owner, batch.members, now)
+            held = uow.outbox.begin([m.id for m in current], owner, now, now + self._lease)
             uow.commit()
         members = tuple(m for m in batch.members if m.id in held)
         if not members:
-            log.warning("notification %s was taken over before it was sent", batch.key)
+            if len(current) == len(batch.members):
+                log.warning("notification %s was taken over before it was sent", batch.key)
             return False
         if len(members) < len(batch.members):
             batch = notification.bundle(members)
@@ -194,6 +198,30 @@ class EngineService:
         # Recorded one message at a time: a worker killed now resends at most this one.
         self._record(owner, batch, delivered, error)
         return delivered is not None
+
+    def _still_wanted(
+        self, uow: UnitOfWork, owner: str, members: Sequence[Notification], now: datetime
+    ) -> list[Notification]:
+        """Decide again, at the moment of sending: a message for an incident resolved,
+        declined, acknowledged (where that stops it) or moved to another level since it was
+        decided is settled unsent, and the timeline says why."""
+        wanted: list[Notification] = []
+        policy: Policy | None = None
+        for m in members:
+            if m.level is None or m.kind.is_upkeep:
+                wanted.append(m)
+                continue
+            incident = uow.incidents.get(m.incident_id)
+            if policy is None:
+                policy = self._policies.current_in(uow).policy
+            why = firing.stale(policy, incident, m)
+            if why is None:
+                wanted.append(m)
+                continue
+            uow.outbox.skip(m.id, owner, f"not sent: {why}")
+            said = f"{notification.what(m)} not sent: {why}"
+            uow.incidents.append(m.incident_id, [_engine_note(now, "not_sent", said)])
+        return wanted
 
     def renew(self, owner: str, ids: Sequence[int]) -> int:
         """Extend ``owner``'s leases on the notifications ``ids`` (claimed, or being sent) by
@@ -232,7 +260,9 @@ class EngineService:
                 shut.setdefault(w[0], (w[1], []))[1].append(n)
         # In key order: two workers taking the same windows lock them in the same order.
         for key, (span, members) in sorted(shut.items()):
-            opened = uow.outbox.open_window(key, now, now - span)
+            members.sort(key=notification.severity_order)  # the most severe first
+            head = members[0]
+            opened = uow.outbox.open_window(key, now, now - span, head.rank, head.urgent)
             first, later = members[: notification.MAX_BUNDLE], members[notification.MAX_BUNDLE :]
             if opened is None:
                 out.append(replace(first[0], bundled=tuple(first)))
@@ -320,7 +350,11 @@ class EngineService:
                 said = f"Archived the Slack channel {m.label}: the incident is over"
                 uow.incidents.append(m.incident_id, [_engine_note(now, "slack_channel", said)])
         elif not m.kind.is_upkeep:
-            entry = _engine_note(now, "delivery", notification.story(n, d))
+            entry = replace(
+                _engine_note(now, "delivery", notification.story(n, d, now)),
+                field="decided_at",
+                new=m.created_at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+            )
             uow.incidents.append(m.incident_id, [entry])
 
     def _failed(

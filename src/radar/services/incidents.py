@@ -266,6 +266,17 @@ class IncidentService:
 
         return self._change(principal, reference, via, decide)
 
+    def answer_upgrade(
+        self, principal: Principal, reference: str, *, accept: bool, via: Via = Via.API
+    ) -> Incident:
+        """Accept Radar's proposed upgrade (the incident moves, as this person's decision) or
+        decline it (the level stays; Radar asks again after another full interval)."""
+
+        def decide(p: Policy, i: Incident, a: Actor, now: datetime) -> inc.Change:
+            return inc.answer_upgrade(p, i, a, now, accept=accept)
+
+        return self._change(principal, reference, via, decide)
+
     def assign_role(
         self,
         principal: Principal,

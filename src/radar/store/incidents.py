@@ -93,6 +93,10 @@ def _to_domain(row: Mapping[Any, Any], roles: Mapping[Role, str]) -> Incident:
         closed_at=row["closed_at"],
         decline_reason=row["decline_reason"],
         ticket_url=row["ticket_url"],
+        last_update_at=row["last_update_at"],
+        auto_upgrade=bool(row["auto_upgrade"]),
+        proposed_severity=row["proposed_severity"],
+        proposed_at=row["proposed_at"],
     )
 
 
@@ -119,6 +123,10 @@ def _columns(incident: Incident) -> dict[str, Any]:
         "closed_at": incident.closed_at,
         "decline_reason": incident.decline_reason,
         "ticket_url": incident.ticket_url,
+        "last_update_at": incident.last_update_at,
+        "auto_upgrade": incident.auto_upgrade,
+        "proposed_severity": incident.proposed_severity,
+        "proposed_at": incident.proposed_at,
     }
 
 

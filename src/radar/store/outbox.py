@@ -81,6 +81,10 @@ def _to_domain(row: Mapping[Any, Any]) -> Notification:
         provider_id=row["provider_id"],
         facts=tuple((str(k), str(v)) for k, v in json.loads(row["facts"] or "[]")),
         interrupted_at=row["send_started_at"],
+        level=row["level"],
+        rank=row["rank"],
+        urgent=bool(row["urgent"]),
+        until_ack=bool(row["until_ack"]),
     )
 
 
@@ -114,6 +118,10 @@ class OutboxRepository:
                 "created_at": now,
                 "next_attempt_at": now,
                 "attempts": 0,
+                "level": o.level,
+                "rank": o.rank,
+                "urgent": o.urgent,
+                "until_ack": o.until_ack,
             }
             for key, o in keyed
         ]
@@ -226,15 +234,26 @@ class OutboxRepository:
         )
         self.session.execute(stmt)
 
-    def open_window(self, key: str, now: datetime, cutoff: datetime) -> datetime | None:
-        """Take the send window ``key`` if it was last opened before ``cutoff``: None when taken,
+    def open_window(
+        self,
+        key: str,
+        now: datetime,
+        cutoff: datetime,
+        rank: int | None = None,
+        urgent: bool = False,
+    ) -> datetime | None:
+        """Take the send window ``key`` for a message of level ``rank`` if it was last opened
+        before ``cutoff`` or, for an ``urgent`` message, by a less severe level: None when taken,
         else when the current window opened. Atomic on both databases (an upsert with a
         condition), so two workers never both take it."""
-        insert = self._dialect.insert(WINDOWS).values(key=key, opened_at=now)
+        insert = self._dialect.insert(WINDOWS).values(key=key, opened_at=now, rank=rank)
+        free = WINDOWS.c.opened_at <= cutoff
+        if urgent and rank is not None:
+            free = free | WINDOWS.c.rank.is_(None) | (WINDOWS.c.rank > rank)
         stmt = insert.on_conflict_do_update(
             index_elements=["key"],
-            set_={"opened_at": now},
-            where=WINDOWS.c.opened_at <= cutoff,
+            set_={"opened_at": now, "rank": rank},
+            where=free,
         ).returning(WINDOWS.c.key)
         if self.session.execute(stmt).first() is not None:
             return None

@@ -16,7 +16,9 @@ from sqlalchemy import (
     String,
     Text,
     TypeDecorator,
+    false,
     text,
+    true,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -123,6 +125,13 @@ class IncidentRow(Base):
     closed_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     decline_reason: Mapped[str | None] = mapped_column(Text)
     ticket_url: Mapped[str | None] = mapped_column(String(2000))
+    # When people last posted an update: an incident being worked on gets upgrades proposed.
+    last_update_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    # False once a person moved it to a less severe level with a reason: Radar stops upgrading.
+    auto_upgrade: Mapped[bool] = mapped_column(Boolean, server_default=true())
+    # An upgrade Radar proposed to the commander, waiting for an answer.
+    proposed_severity: Mapped[str | None] = mapped_column(String(63))
+    proposed_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
 
     roles: Mapped[list[IncidentRoleRow]] = relationship(
         lazy="selectin", cascade="all, delete-orphan", order_by="IncidentRoleRow.role"
@@ -233,6 +242,12 @@ class NotificationRow(Base):
     kind: Mapped[str] = mapped_column(String(12), server_default="message")
     provider_id: Mapped[str | None] = mapped_column(String(200))  # Slack ts, Twilio SID ...
     facts: Mapped[str] = mapped_column(Text, server_default="[]")  # JSON: [[name, value]]
+    # The level it was decided for, checked again when it is sent; ``rank`` orders levels (0 is
+    # the most severe) and ``urgent`` is never held behind a less severe level's send window.
+    level: Mapped[str | None] = mapped_column(String(63))
+    rank: Mapped[int | None] = mapped_column(Integer)
+    urgent: Mapped[bool] = mapped_column(Boolean, server_default=false())
+    until_ack: Mapped[bool] = mapped_column(Boolean, server_default=false())
 
 
 class NotificationAttemptRow(Base):
@@ -262,6 +277,7 @@ class SendWindowRow(Base):
 
     key: Mapped[str] = mapped_column(String(600), primary_key=True)
     opened_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    rank: Mapped[int | None] = mapped_column(Integer)  # the level of what opened it
 
 
 class ServerSecretRow(Base):
