@@ -272,6 +272,49 @@ def test_pages_held_for_one_person_go_as_one_call_most_severe_first(
     assert [(r["incident_id"], r["channels"][0]) for r in bundle] == [(3, "phone"), (1, "phone")]
 
 
+def test_a_sev1_call_takes_the_pages_held_for_that_person_along(
+    container: Container, responder: Principal, monday: FrozenClock
+) -> None:
+    """Two Sev2 calls for Laura 10 s apart: the second waits for the window. A Sev1 declared
+    meanwhile goes at once, and the held Sev2 call rides along in it, the Sev1 named first."""
+    start = monday.now()
+    container.incidents.declare(responder, Declaration("Checkout slow", "checkout", "sev2"))
+    until(container, monday, start + timedelta(seconds=10))
+    container.incidents.declare(responder, Declaration("Payments slow", "checkout", "sev2"))
+    until(container, monday, start + timedelta(minutes=10, seconds=10))  # 2nd call held
+    assert calls(notes(container, "INC-2", responder)) == []
+    until(container, monday, start + timedelta(minutes=10, seconds=40))
+    container.incidents.declare(responder, Declaration("Accounts taken over", "accounts", "sev1"))
+    run(container)
+    sev1 = calls(notes(container, "INC-3", responder))
+    rode = calls(notes(container, "INC-2", responder))
+    assert [n.sent_at for n in sev1] == [monday.now()]
+    assert [n.sent_at for n in rode] == [monday.now()]
+    lines = Path(container.settings.notify_record_file).read_text().splitlines()
+    bundle = [r for r in map(json.loads, lines) if r["bundle"] == 2]
+    assert [r["incident_id"] for r in bundle] == [3, 2]
+
+
+def test_a_message_settled_unsent_does_not_hold_the_next_one(
+    container: Container, responder: Principal, monday: FrozenClock
+) -> None:
+    """A held duplicate resolved before its turn is dropped when its turn comes, without
+    taking Laura's window: the Sev2 call that follows ten seconds later is not held."""
+    start = monday.now()
+    until(container, monday, start + timedelta(seconds=10))
+    container.incidents.declare(responder, Declaration("Checkout slow", "checkout", "sev2"))
+    until(container, monday, start + timedelta(minutes=9))
+    container.incidents.declare(responder, Declaration("Accounts taken over", "accounts", "sev1"))
+    until(container, monday, start + timedelta(minutes=9, seconds=20))
+    container.incidents.declare(responder, Declaration("Accounts taken over", "accounts", "sev1"))
+    until(container, monday, start + timedelta(minutes=9, seconds=40))
+    container.incidents.resolve(responder, "INC-3", summary="Duplicate of INC-2")
+    until(container, monday, start + timedelta(minutes=10, seconds=30))
+    assert calls(notes(container, "INC-3", responder)) == []
+    (sev2,) = calls(notes(container, "INC-1", responder))
+    assert sev2.sent_at == start + timedelta(minutes=10, seconds=10)
+
+
 def test_a_call_held_by_the_window_is_not_made_once_the_incident_is_resolved(
     container: Container, responder: Principal, monday: FrozenClock
 ) -> None:

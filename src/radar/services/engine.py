@@ -170,7 +170,8 @@ class EngineService:
         now = self._clock.now()
         with self._uow(write=True) as uow:
             leased = uow.outbox.lease(now, owner, now + self._lease, limit)
-            batches = self._batches(uow, owner, leased, now)
+            wanted = self._still_wanted(uow, owner, leased, now)
+            batches = self._batches(uow, owner, wanted, now)
             uow.commit()
         return Claimed(len(leased), batches)
 
@@ -263,6 +264,9 @@ class EngineService:
             members.sort(key=notification.severity_order)  # the most severe first
             head = members[0]
             opened = uow.outbox.open_window(key, now, now - span, head.rank, head.urgent)
+            if opened is None:
+                members += self._riding_along(uow, owner, key, members, now)
+                members.sort(key=notification.severity_order)
             first, later = members[: notification.MAX_BUNDLE], members[notification.MAX_BUNDLE :]
             if opened is None:
                 out.append(replace(first[0], bundled=tuple(first)))
@@ -272,6 +276,25 @@ class EngineService:
             if later:
                 uow.outbox.postpone([m.id for m in later], owner, opened + span)
         return out
+
+    def _riding_along(
+        self,
+        uow: UnitOfWork,
+        owner: str,
+        key: str,
+        members: list[Notification],
+        now: datetime,
+    ) -> list[Notification]:
+        """The messages held for this recipient by the window that just opened (an urgent
+        page took it early): they go in the same message rather than wait another window."""
+        taken = {m.id for m in members}
+        held = [
+            n
+            for n in uow.outbox.waiting_for(members[0].address, now)
+            if n.id not in taken and (w := notification.window(n, self._windows)) and w[0] == key
+        ]
+        leased = uow.outbox.lease_ids([n.id for n in held], owner, now, now + self._lease)
+        return self._still_wanted(uow, owner, leased, now)
 
     def _refresh(
         self, uow: UnitOfWork, owner: str, n: Notification, now: datetime

@@ -154,6 +154,45 @@ class OutboxRepository:
         rows = self.session.execute(stmt).mappings().all()
         return sorted((_to_domain(r) for r in rows), key=lambda n: (n.next_attempt_at, n.id))
 
+    def waiting_for(self, address: str, now: datetime) -> list[Notification]:
+        """Messages to ``address`` (a person) held by a send window: pending, nobody holds
+        them, due later than ``now``."""
+        stmt = (
+            select(OUTBOX)
+            .where(
+                _PENDING,
+                OUTBOX.c.address == address,
+                OUTBOX.c.next_attempt_at > now,
+                _unleased(now),
+                OUTBOX.c.kind.not_in([k.value for k in Kind if k.is_upkeep]),
+            )
+            .order_by(OUTBOX.c.id)
+            .limit(100)
+        )
+        return [_to_domain(r) for r in self.session.execute(stmt).mappings()]
+
+    def lease_ids(
+        self, ids: list[int], owner: str, now: datetime, until: datetime
+    ) -> list[Notification]:
+        """Take these notifications now, early, if they are still pending and nobody holds
+        them (a held page riding along with an urgent one)."""
+        if not ids:
+            return []
+        free = (
+            select(OUTBOX.c.id)
+            .where(OUTBOX.c.id.in_(ids), _PENDING, _unleased(now))
+            .with_for_update(skip_locked=True)
+            .scalar_subquery()
+        )
+        stmt = (
+            update(OUTBOX)
+            .where(OUTBOX.c.id.in_(free))
+            .values(lease_owner=owner, lease_until=until, attempts=OUTBOX.c.attempts + 1)
+            .returning(*OUTBOX.c)
+        )
+        rows = self.session.execute(stmt).mappings().all()
+        return sorted((_to_domain(r) for r in rows), key=lambda n: n.id)
+
     def begin(self, ids: list[int], owner: str, now: datetime, until: datetime) -> set[int]:
         """Mark sends begun, renewing their leases until ``until``: the ids still held by
         ``owner`` and still pending. Anything else was taken over (its lease lapsed) or settled,
