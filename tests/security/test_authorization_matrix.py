@@ -82,6 +82,9 @@ RULES: dict[tuple[str, str], Call] = {
     ("POST", f"/api/v1/incidents/{INC}/severity"): Call(
         Rule.RESPOND, {"severity": "sev3", "reason": "Smaller than feared."}, incident=True
     ),
+    ("POST", f"/api/v1/incidents/{INC}/upgrade-proposal"): Call(
+        Rule.RESPOND, {"accept": False}, incident=True
+    ),
     ("PUT", f"/api/v1/incidents/{INC}/roles/{{role}}"): Call(
         Rule.RESPOND, {"assignee": "Ana"}, incident=True
     ),
@@ -141,6 +144,9 @@ RULES: dict[tuple[str, str], Call] = {
     ("POST", "/incidents/{reference}/close"): Call(Rule.WEB_RESPOND, incident=True),
     ("POST", "/incidents/{reference}/severity"): Call(
         Rule.WEB_RESPOND, form={"severity": "sev3", "reason": "Smaller."}, incident=True
+    ),
+    ("POST", "/incidents/{reference}/upgrade-proposal"): Call(
+        Rule.WEB_RESPOND, form={"answer": "decline"}, incident=True
     ),
     ("POST", "/incidents/{reference}/participants"): Call(
         Rule.WEB_RESPOND, form={"username": "joan"}, incident=True

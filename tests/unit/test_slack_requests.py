@@ -15,7 +15,7 @@ import pytest
 
 from radar.clock import FrozenClock
 from radar.domain.errors import Unauthenticated
-from radar.domain.notification import DeliveryState, Notification
+from radar.domain.notification import DeliveryState, Kind, Notification, bundle
 from radar.integrations import slack_requests as slack
 from radar.integrations.slack_manifest import manifest
 from radar.notify.slack import blocks
@@ -146,6 +146,73 @@ def test_a_channel_card_acknowledges_by_action_only_while_it_waits_for_one() -> 
     assert buttons(acked, interactive=True) == ["radar_resolve", "radar_update"]
     direct = replace(n, target="engineering_manager", address="U0LAURA01")
     assert buttons(direct, interactive=True) == ["radar_ack_link", "radar_resolve"]
+
+
+def proposal(reference: str = "INC-7") -> Notification:
+    """Radar asks Laura, in a direct message, whether ``reference`` should be Sev1."""
+    return replace(
+        card(),
+        key=f"{reference}:timer-3:engineering_manager",
+        target="engineering_manager",
+        address="U0LAURA01",
+        kind=Kind.PROPOSAL,
+        body="Radar proposes Sev1 - Critical instead of imposing it: accept or decline it",
+        facts=(("Reference", reference), ("Status", "investigating"), ("Acknowledged", "by Ana")),
+        ack_url=None,
+    )
+
+
+def proposal_buttons(n: Notification, interactive: bool = True) -> list[list[tuple[str, str]]]:
+    """Each block of proposal buttons: (action_id, label) of each."""
+    return [
+        [(e["action_id"], e["text"]["text"]) for e in b["elements"]]
+        for b in blocks(n, interactive=interactive)
+        if b.get("block_id", "").startswith("radar_proposal:")
+    ]
+
+
+def test_a_proposal_offers_accept_and_decline_that_read_back_as_clicks() -> None:
+    n = proposal()
+    assert proposal_buttons(n) == [
+        [("radar_upgrade_accept", "Accept upgrade"), ("radar_upgrade_decline", "Decline")]
+    ]
+    (buttons,) = [b for b in blocks(n, interactive=True) if b.get("block_id")]
+    pressed = [
+        {"action_id": e["action_id"], "value": e["value"], "type": "button"}
+        for e in buttons["elements"]
+    ]
+    url = "https://hooks.slack.com/actions/T1/1/x"
+    body = interaction(
+        {
+            "type": "block_actions",
+            "user": {"id": "U0LAURA01"},
+            "response_url": url,
+            "actions": pressed,
+        }
+    )
+    assert slack.clicks(body) == [
+        slack.Click("U0LAURA01", slack.ACCEPT_UPGRADE, "INC-7", url),
+        slack.Click("U0LAURA01", slack.DECLINE_UPGRADE, "INC-7", url),
+    ]
+
+
+def test_proposals_have_buttons_only_where_slack_sends_the_press() -> None:
+    assert proposal_buttons(proposal(), interactive=False) == []  # no app: Open in Radar
+    assert proposal_buttons(card()) == []  # a page is no proposal
+
+
+def test_a_message_about_several_incidents_names_each_proposal() -> None:
+    n = bundle((proposal("INC-7"), proposal("INC-8"), card()))
+    assert proposal_buttons(n) == [
+        [
+            ("radar_upgrade_accept", "Accept upgrade of INC-7"),
+            ("radar_upgrade_decline", "Decline upgrade of INC-7"),
+        ],
+        [
+            ("radar_upgrade_accept", "Accept upgrade of INC-8"),
+            ("radar_upgrade_decline", "Decline upgrade of INC-8"),
+        ],
+    ]
 
 
 @pytest.mark.parametrize(

@@ -22,9 +22,13 @@ import pytest
 from playwright.sync_api import Browser, ConsoleMessage, Page, Route, expect, sync_playwright
 
 from radar.bootstrap import Container
+from radar.clock import FrozenClock
 from radar.domain.access import UserRole
 from radar.server import create_app
+from radar.services.incidents import Declaration
 from tests.support.live import serve
+from tests.support.proposals import propose_upgrade
+from tests.support.radar import ANA
 from tests.web.conftest import PASSWORD
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -185,6 +189,41 @@ def test_report_acknowledge_update_live_and_resolve(
     expect(visitor.get_by_text("We are still investigating.")).to_be_visible()
     assert "payment client" not in visitor.content()
     accessible(visitor, "status")
+    console.clean()
+
+
+def tab_to(page: Page, name: str, limit: int = 40) -> None:
+    """Press Tab from where the focus is until it reaches the button called ``name``."""
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.textContent.trim()") == name:
+            return
+    raise AssertionError(f"{name!r} is not reached with Tab")
+
+
+def test_a_proposed_upgrade_is_answered_by_keyboard(
+    browser: Browser, site: str, console: Console, container: Container, clock: FrozenClock
+) -> None:
+    for title in ("Checkout returns 500", "Card payments fail"):
+        container.incidents.declare(ANA, Declaration(title, "checkout", "sev2"))
+    propose_upgrade(container, clock, "INC-1", "INC-2")
+    maria = signed_in(browser, site, "maria", console)
+
+    maria.goto("/incidents/INC-1")
+    notice = maria.get_by_role("heading", name="Radar proposes Sev1 - Critical: unresolved after")
+    expect(notice).to_be_visible()
+    accessible(maria, "incident-proposal")
+    tab_to(maria, "Accept")
+    maria.keyboard.press("Enter")
+    expect(maria.locator(".sev")).to_have_text("Sev1 - Critical")
+    expect(maria.locator("#proposal")).to_be_empty()
+
+    maria.goto("/incidents/INC-2")
+    tab_to(maria, "Decline")
+    maria.keyboard.press("Space")
+    expect(maria.locator("#timeline")).to_contain_text("declined the proposed upgrade to sev1")
+    expect(maria.locator("#proposal")).to_be_empty()
+    expect(maria.locator(".sev")).to_have_text("Sev2 - Major")
     console.clean()
 
 

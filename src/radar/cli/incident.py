@@ -11,8 +11,8 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
-from radar.cli.client import RadarClient
-from radar.cli.context import EXIT_USAGE, client_settings, fail, guide_answers, out
+from radar.cli.client import ApiError, RadarClient
+from radar.cli.context import EXIT_REFUSED, EXIT_USAGE, client_settings, fail, guide_answers, out
 from radar.domain.roles import Role
 
 app = typer.Typer(help="Declare and work incidents through the API.", no_args_is_help=True)
@@ -148,6 +148,13 @@ def show(incident: Ref, as_json: Json = False) -> None:
     out.print(f"service {data['service']}, reported by {data['reporter']}", markup=False)
     for role, who in data["roles"].items():
         out.print(f"{role}: {who}", markup=False)
+    if data.get("proposed_severity"):
+        ref = data["reference"]
+        out.print(
+            f"Radar proposes {data['proposed_severity']} (since {_when(data['proposed_at'])}): "
+            f"radar incident answer-upgrade {ref} --accept (or --decline)",
+            markup=False,
+        )
     table = Table("When", "Who", "What", "Detail")
     for e in data["timeline"]:
         change = f"{e['field']}: {e['old'] or '-'} -> {e['new'] or '-'}" if e["field"] else ""
@@ -238,6 +245,46 @@ def severity(
     """Change the severity, with a reason."""
     body = {"severity": level, "reason": reason}
     _call("POST", f"/api/v1/incidents/{incident}/severity", as_json, json=body)
+
+
+@app.command("answer-upgrade")
+def answer_upgrade(
+    incident: Ref,
+    accept: Annotated[
+        bool, typer.Option("--accept", help="Move to the level Radar proposes.")
+    ] = False,
+    decline: Annotated[
+        bool, typer.Option("--decline", help="Keep the level; Radar asks again later.")
+    ] = False,
+    as_json: Json = False,
+) -> None:
+    """Answer the upgrade Radar proposed: --accept or --decline."""
+    if accept == decline:
+        raise fail("give exactly one of --accept and --decline", EXIT_USAGE)
+    with client() as api:
+        before = api.call("GET", f"/api/v1/incidents/{incident}")
+        try:
+            after = api.call(
+                "POST", f"/api/v1/incidents/{incident}/upgrade-proposal", json={"accept": accept}
+            )
+        except ApiError as exc:
+            if exc.status == 422:  # nothing proposed: refused, not a mistake in the command
+                raise fail(exc.message.removeprefix("accept: "), EXIT_REFUSED) from None
+            raise
+    if as_json:
+        print(json.dumps(after, indent=2))
+    elif accept:
+        out.print(
+            f"{after['reference']} is now {after['severity']}: you accepted Radar's proposal",
+            markup=False,
+        )
+    else:
+        declined = before.get("proposed_severity") or "the proposed level"
+        out.print(
+            f"{after['reference']} stays {after['severity']}: "
+            f"you declined the upgrade to {declined}",
+            markup=False,
+        )
 
 
 @app.command()

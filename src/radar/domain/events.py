@@ -129,9 +129,8 @@ class UpgradeProposed(Event):
     kind = "upgrade_proposed"
 
     def entry(self) -> TimelineEntry:
-        return self._entry(
-            field="proposed_severity", old=self.old, new=self.new, message=self.reason
-        )
+        text = f"proposed {self.new} instead of upgrading, as it is being worked on: {self.reason}"
+        return self._entry(field="proposed_severity", old=self.old, new=self.new, message=text)
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -26,6 +26,9 @@ WINDOW_SECONDS = 5 * 60  # Slack's replay window: older (or later) requests are 
 ACKNOWLEDGE = "radar_ack"
 RESOLVE = "radar_resolve"
 UPDATE = "radar_update"  # opens the status update modal
+ACCEPT_UPGRADE = "radar_upgrade_accept"  # the upgrade Radar proposes: yes
+DECLINE_UPGRADE = "radar_upgrade_decline"  # and no
+ACTIONS = frozenset({ACKNOWLEDGE, RESOLVE, UPDATE, ACCEPT_UPGRADE, DECLINE_UPGRADE})
 # Message subtypes that are still a person writing in the thread; every other subtype is an
 # edit, a deletion, a join, a bot or an app, and is not a response.
 HUMAN_SUBTYPES = frozenset({"thread_broadcast", "file_share"})
@@ -57,7 +60,7 @@ class Click:
     """A person pressed one of Radar's buttons (``block_actions``)."""
 
     user: str  # Slack user id
-    action: str  # ACKNOWLEDGE, RESOLVE or UPDATE
+    action: str  # one of ACTIONS
     reference: str  # the incident, e.g. INC-42
     response_url: str  # where an answer only they see goes ("" when Slack gave none)
     trigger_id: str = ""  # lets Radar open a modal for them, within three seconds
@@ -167,7 +170,7 @@ def clicks_in(payload: dict[str, Any]) -> list[Click]:
         if not isinstance(action, dict):
             continue
         action_id, value = _text(action, "action_id"), _text(action, "value")
-        if action_id in (ACKNOWLEDGE, RESOLVE, UPDATE) and value and user:
+        if action_id in ACTIONS and value and user:
             found.append(Click(user, action_id, value[:40], response_url, trigger_id))
     return found
 

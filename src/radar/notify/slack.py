@@ -13,7 +13,7 @@ from slack_sdk.web import SlackResponse
 from slack_sdk.webhook import WebhookClient
 
 from radar.domain.firing import INCIDENT_CHANNEL
-from radar.domain.notification import Attempt, Delivered, Notification
+from radar.domain.notification import Attempt, Delivered, Kind, Notification
 from radar.domain.response import Channel
 from radar.notify.base import DeliveryError, incident_link
 
@@ -49,6 +49,8 @@ FIND_PAGES = 20  # at most 20,000 channels looked through for one whose name is 
 ACKNOWLEDGE = "radar_ack"
 RESOLVE = "radar_resolve"
 UPDATE = "radar_update"
+ACCEPT_UPGRADE = "radar_upgrade_accept"
+DECLINE_UPGRADE = "radar_upgrade_decline"
 
 
 def client(token: str, api_url: str, timeout: int = 10) -> WebClient:
@@ -75,6 +77,8 @@ def blocks(
         fields = [{"type": "mrkdwn", "text": f"*{k}*\n{v}"} for k, v in n.facts[:10]]
         out.append({"type": "section", "fields": fields})
     out.append({"type": "section", "text": {"type": "mrkdwn", "text": n.body[:2900]}})
+    if interactive:
+        out.extend(_proposals(n))
     buttons: list[dict[str, Any]] = []
     facts = dict(n.facts)
     reference = facts.get("Reference")
@@ -132,6 +136,43 @@ def blocks(
     if buttons:
         out.append({"type": "actions", "elements": buttons})
     out.append({"type": "context", "elements": [{"type": "mrkdwn", "text": f"Radar · `{n.key}`"}]})
+    return out
+
+
+def _proposals(n: Notification) -> list[dict[str, Any]]:
+    """Accept upgrade and Decline, for each upgrade Radar proposes in the message (a bundle may
+    carry several, each in its own block: an ``action_id`` is unique within its block). The
+    buttons act as whoever presses them; their ``value`` is the incident's reference."""
+    proposed = [dict(m.facts).get("Reference") for m in n.members if m.kind is Kind.PROPOSAL]
+    # A message about several incidents names the one each pair of buttons answers for.
+    several = len({dict(m.facts).get("Reference") for m in n.members}) > 1
+    out: list[dict[str, Any]] = []
+    for reference in dict.fromkeys(r for r in proposed if r):  # once each, in order
+        named = f" of {reference}" if several else ""
+        out.append(
+            {
+                "type": "actions",
+                "block_id": f"radar_proposal:{reference}",
+                "elements": [
+                    {
+                        "type": "button",
+                        "text": {"type": "plain_text", "text": f"Accept upgrade{named}"},
+                        "style": "primary",
+                        "action_id": ACCEPT_UPGRADE,
+                        "value": reference,
+                    },
+                    {
+                        "type": "button",
+                        "text": {
+                            "type": "plain_text",
+                            "text": f"Decline upgrade{named}" if named else "Decline",
+                        },
+                        "action_id": DECLINE_UPGRADE,
+                        "value": reference,
+                    },
+                ],
+            }
+        )
     return out
 
 

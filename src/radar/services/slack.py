@@ -1,5 +1,6 @@
 """What people do in Slack, once the API has checked Slack's signature: press Acknowledge or
-Resolve on Radar's card, or reply in the card's thread.
+Resolve on Radar's card, Accept upgrade or Decline on the upgrade Radar proposes, or reply in
+the card's thread.
 
 A Slack user is a person of the policy by their ``slack`` id, or else by the email address
 Slack gives for them (``services/slack_directory.py``), and that person acts through the
@@ -25,7 +26,7 @@ from typing import Any
 from radar.clock import Clock
 from radar.domain import incident as inc
 from radar.domain.access import Permission, Principal
-from radar.domain.errors import Forbidden, NotFound, RadarError
+from radar.domain.errors import Forbidden, InvalidInput, InvalidTransition, NotFound, RadarError
 from radar.domain.events import TimelineEntry
 from radar.domain.incident import Actor, Incident, Via, Visibility
 from radar.domain.lifecycle import STATUS_CHANGES, Status
@@ -33,7 +34,14 @@ from radar.domain.listing import IncidentFilter
 from radar.domain.policy import Person, Policy
 from radar.domain.roles import Role
 from radar.integrations.slack_commands import USAGE, Command, Invocation, parse
-from radar.integrations.slack_requests import ACKNOWLEDGE, UPDATE, Click, Message
+from radar.integrations.slack_requests import (
+    ACCEPT_UPGRADE,
+    ACKNOWLEDGE,
+    DECLINE_UPGRADE,
+    UPDATE,
+    Click,
+    Message,
+)
 from radar.integrations.slack_views import (
     DESCRIPTION,
     MESSAGE,
@@ -48,7 +56,7 @@ from radar.integrations.slack_views import (
 )
 from radar.services import response
 from radar.services.access import actor, require, visible
-from radar.services.incidents import Declaration, IncidentService, incident_id
+from radar.services.incidents import Declaration, IncidentDetail, IncidentService, incident_id
 from radar.services.policies import PolicyService
 from radar.services.slack_directory import SlackDirectory, display_name
 from radar.store.uow import UnitOfWork, UnitOfWorkProvider
@@ -108,6 +116,8 @@ class SlackService:
         the click again) changes nothing and says so."""
         if click.action == UPDATE:
             return self._update_modal(click)
+        if click.action in (ACCEPT_UPGRADE, DECLINE_UPGRADE):
+            return self._answer_upgrade(click)
         _, person = self._who(click.user)
         now = self._clock.now()
         scheduled = False
@@ -195,6 +205,38 @@ class SlackService:
         with self._uow() as uow:
             visible(uow, principal, uow.incidents.get(number))
             return uow.slack_channels.named(number)
+
+    def _answer_upgrade(self, click: Click) -> str:
+        """*Accept upgrade* or *Decline* on the upgrade Radar proposes, as the person who
+        pressed it, through the incident service as in Radar; what to tell them. A second press
+        (or one after someone else answered) changes nothing and says who settled it."""
+        _, principal = self._acting_as(click.user)
+        if isinstance(principal, str):
+            return principal  # why they cannot act
+        accept = click.action == ACCEPT_UPGRADE
+        try:
+            asked = self._incidents.get(principal, click.reference).incident.proposed_severity
+            done = self._incidents.answer_upgrade(
+                principal, click.reference, accept=accept, via=Via.SLACK
+            )
+        except NotFound:
+            return f"There is no incident {click.reference} in Radar."
+        except Forbidden as exc:
+            return f"Radar did not let you do that: {exc.message}."
+        except InvalidTransition as exc:
+            return f"{click.reference} is {exc.current_status}: there is no upgrade to answer."
+        except InvalidInput as exc:
+            if exc.field != "accept":
+                return f"{click.reference}: {exc.message}"
+            return _settled(self._incidents.get(principal, click.reference))
+        except RadarError as exc:
+            return f"{click.reference}: {exc.message}"
+        if accept:
+            return f"{done.reference} is now {done.severity}: you accepted Radar's proposal."
+        return (
+            f"{done.reference} stays {done.severity}: you declined the upgrade to "
+            f"{asked or 'the proposed level'}."
+        )
 
     def _update_modal(self, click: Click) -> str:
         """*Post update*: open the update modal (within the click's three seconds), "" when it
@@ -443,6 +485,23 @@ def _status(incident: Incident, base: str) -> str:
         lines.append(f"Resolved: {incident.resolution_summary}")
     lines.append(f"{base}/incidents/{incident.reference}")
     return "\n".join(lines)
+
+
+def _settled(detail: IncidentDetail) -> str:
+    """What to say when a proposed upgrade was settled before the press: who settled it how."""
+    i = detail.incident
+    for e in reversed(detail.timeline):
+        if e.kind == "upgrade_proposed":
+            break
+        if e.kind == "upgrade_declined":
+            return f"{i.reference} stays {i.severity}: {e.actor} already declined the upgrade."
+        if e.kind == "severity_changed":
+            if (e.message or "").startswith("accepted the upgrade"):
+                return f"{i.reference} is {e.new}: {e.actor} already accepted the upgrade."
+            if e.via == Via.ENGINE.value:
+                return f"{i.reference} is {e.new}: Radar upgraded it since it asked."
+            return f"{i.reference} is {e.new}: {e.actor} changed the severity since Radar asked."
+    return f"{i.reference} has no upgrade waiting for an answer."
 
 
 def _acting(uow: UnitOfWork, person: Person | None) -> Principal | str:

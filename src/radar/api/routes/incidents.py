@@ -24,6 +24,7 @@ from radar.api.schemas.incidents import (
     RolePatch,
     SeverityPatch,
     UpdateCreate,
+    UpgradeAnswer,
 )
 from radar.api.schemas.plan import NotificationOut, PlanItemOut, PlanOut
 from radar.domain.lifecycle import Status
@@ -129,6 +130,17 @@ def change_severity(
     changed = c.incidents.change_severity(
         who, incident, severity=body.severity, reason=body.reason, via=via
     )
+    return json_response(IncidentOut.of(changed))
+
+
+@router.post("/{incident}/upgrade-proposal", response_model=IncidentOut)
+def answer_upgrade(
+    incident: Ref, body: UpgradeAnswer, c: ContainerDep, who: PrincipalDep, via: ViaDep
+) -> Response:
+    """Answer the upgrade Radar proposed: accept it (the incident moves to the proposed level,
+    as your decision) or decline it (the level stays). With nothing proposed: 422, field
+    `accept`."""
+    changed = c.incidents.answer_upgrade(who, incident, accept=body.accept, via=via)
     return json_response(IncidentOut.of(changed))
 
 

@@ -58,6 +58,13 @@ class SeverityPatch(Input):
     reason: RequiredText
 
 
+class UpgradeAnswer(Input):
+    accept: StrictBool = Field(
+        description="`true` moves the incident to the level Radar proposed, as your decision; "
+        "`false` keeps its level, and Radar asks again only after another full upgrade interval."
+    )
+
+
 class RolePatch(Input):
     assignee: Name | None = Field(description="The person; `null` leaves the role unassigned.")
 
@@ -104,6 +111,15 @@ class IncidentOut(BaseModel):
     closed_at: datetime | None
     decline_reason: str | None
     ticket_url: str | None
+    proposed_severity: str | None = Field(
+        description="A level Radar proposes instead of upgrading on its own (the incident is "
+        "being worked on), waiting for a person's answer; `null` when nothing is proposed."
+    )
+    proposed_at: datetime | None = Field(description="When Radar proposed it.")
+    auto_upgrade: bool = Field(
+        description="`false` once a person moved the incident to a less severe level: Radar "
+        "no longer upgrades it (or proposes to) on its own."
+    )
     allowed_actions: list[str]
 
     @classmethod
@@ -132,6 +148,9 @@ class IncidentOut(BaseModel):
             closed_at=i.closed_at,
             decline_reason=i.decline_reason,
             ticket_url=i.ticket_url,
+            proposed_severity=i.proposed_severity,
+            proposed_at=i.proposed_at,
+            auto_upgrade=i.auto_upgrade,
             allowed_actions=inc.available_actions(i),
         )
 

@@ -61,6 +61,7 @@ async def _room(
     channel = await run_in_threadpool(c.slack.channel_of, session.principal, reference)
     policy = (await run_in_threadpool(c.policies.current)).policy
     i = detail.incident
+    proposed = [e for e in detail.timeline if e.kind == "upgrade_proposed"]
     return page(
         request,
         "incident.html",
@@ -81,6 +82,11 @@ async def _room(
         alerts=alerts,
         slack_channel=channel,
         participants=detail.participants,
+        # Why Radar proposes an upgrade, while one waits: the latest proposal's reason, which
+        # its timeline entry gives after "proposed sevN instead of upgrading, ...: ".
+        proposal_reason=(proposed[-1].message or "").partition(": ")[2] or None
+        if proposed and i.proposed_severity
+        else None,
         can_respond=session.principal.can_write,
         error=error,
         draft=draft,
@@ -233,6 +239,25 @@ async def change_severity(request: Request, session: Session, reference: str) ->
             via=Via.WEB,
         ),
     )
+
+
+@router.post("/{reference}/upgrade-proposal")
+async def answer_upgrade(request: Request, session: Session, reference: str) -> Response:
+    """Accept (``answer=accept``) or decline (``answer=decline``) the upgrade Radar proposes."""
+    incidents = container_of(request).incidents
+
+    def act(f: dict[str, str]) -> object:
+        answer = f.get("answer", "")
+        if answer not in ("accept", "decline"):
+            raise InvalidInput(
+                f"answer the proposed upgrade with accept or decline, not {answer!r}",
+                field="answer",
+            )
+        return incidents.answer_upgrade(
+            session.principal, reference, accept=answer == "accept", via=Via.WEB
+        )
+
+    return await _act(request, session, reference, act)
 
 
 @router.post("/{reference}/roles")
