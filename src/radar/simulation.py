@@ -8,6 +8,9 @@ throw-away directory, so nothing leaves the machine.
 from __future__ import annotations
 
 import tempfile
+from collections import deque
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -24,6 +27,8 @@ from radar.services.incidents import Declaration
 from radar.settings import Settings
 
 HORIZON = timedelta(days=14)
+OWNER = "simulation"
+DELIVER_LIMIT = 50
 RESPONDER = Principal(
     User(id=0, username="responder", display_name="Responder", role=UserRole.ADMIN)
 )
@@ -63,6 +68,24 @@ def simulate(policy_text: str, filename: str, scenario: Scenario) -> Simulation:
     """Declare the scenario's incident, then let time run until the response has nothing left
     to do, the scenario resolves it, or ``horizon`` has passed."""
     start = localise(scenario.at, policy_text, filename, scenario.service)
+    with sandbox(policy_text, filename, start) as (c, clock):
+        declaration = Declaration(scenario.title, scenario.service, scenario.severity)
+        incident = c.incidents.declare(RESPONDER, declaration, Via.CLI)
+        run(c, clock, _agenda(c, scenario, start), start + scenario.horizon)
+        detail = c.incidents.get(RESPONDER, incident.reference)
+        plan = c.engine.plan(RESPONDER, incident.reference)
+        policy = c.policies.current().policy
+        zone = team_calendar(policy, detail.incident).timezone
+        return Simulation(zone, start, detail.timeline, plan.notifications)
+
+
+@contextmanager
+def sandbox(
+    policy_text: str, filename: str, start: datetime
+) -> Iterator[tuple[Container, FrozenClock]]:
+    """The production container on a throw-away SQLite database, with ``policy_text`` applied,
+    a ``FrozenClock`` at ``start``, and the record channel writing into the same throw-away
+    directory: nothing is sent, and everything is deleted at the end."""
     with tempfile.TemporaryDirectory(prefix="radar-simulation-") as tmp:
         settings = Settings(
             database_url=f"sqlite:///{Path(tmp) / 'simulation.db'}",
@@ -74,37 +97,48 @@ def simulate(policy_text: str, filename: str, scenario: Scenario) -> Simulation:
         try:
             c.database.upgrade()
             c.policies.apply(policy_text, filename=filename, author="simulation")
-            declaration = Declaration(scenario.title, scenario.service, scenario.severity)
-            incident = c.incidents.declare(RESPONDER, declaration, Via.CLI)
-            _run(c, clock, scenario, start)
-            detail = c.incidents.get(RESPONDER, incident.reference)
-            plan = c.engine.plan(RESPONDER, incident.reference)
-            policy = c.policies.current().policy
-            zone = team_calendar(policy, detail.incident).timezone
-            return Simulation(zone, start, detail.timeline, plan.notifications)
+            yield c, clock
         finally:
             c.close()
 
 
-def _run(c: Container, clock: FrozenClock, scenario: Scenario, start: datetime) -> None:
-    actions = []
-    if scenario.ack_after is not None:
-        actions.append((start + scenario.ack_after, "ack"))
-    if scenario.resolve_after is not None:
-        actions.append((start + scenario.resolve_after, "resolve"))
-    actions.sort()
-    end = start + scenario.horizon
+Agenda = list[tuple[datetime, Callable[[], None]]]
+
+
+def run(c: Container, clock: FrozenClock, agenda: Agenda, end: datetime) -> Agenda:
+    """Let time run: fire and deliver whatever is due, then jump to the next due time or the
+    next agenda item (done in time order, once the clock reaches it), until nothing is left
+    before ``end``. The agenda items not reached, in time order."""
+    todo = deque(sorted(agenda, key=lambda item: item[0]))
     while True:
-        while c.engine.fire_due() or c.engine.deliver_due("simulation"):
-            pass
+        _settle(c)
         due = c.engine.next_due()
-        upcoming = [t for t in (due, actions[0][0] if actions else None) if t is not None]
+        upcoming = [t for t in (due, todo[0][0] if todo else None) if t is not None]
         if not upcoming or min(upcoming) > end:
-            return
+            return list(todo)
         clock.advance(max(min(upcoming) - clock.now(), timedelta(0)))
-        while actions and actions[0][0] <= clock.now():
-            _, what = actions.pop(0)
-            _act(c, what)
+        while todo and todo[0][0] <= clock.now():
+            todo.popleft()[1]()
+
+
+def _settle(c: Container) -> None:
+    """Fire every timer due now (an upgrade's new timers are due at once), then send what
+    they queued. Sending starts no timer, so one claim that took less than it could leaves
+    nothing due now (what a send window holds back is due later)."""
+    while True:
+        while c.engine.fire_due():
+            pass
+        if c.engine.deliver_due(OWNER, DELIVER_LIMIT) < DELIVER_LIMIT:
+            return
+
+
+def _agenda(c: Container, scenario: Scenario, start: datetime) -> Agenda:
+    agenda: Agenda = []
+    if scenario.ack_after is not None:
+        agenda.append((start + scenario.ack_after, lambda: _act(c, "ack")))
+    if scenario.resolve_after is not None:
+        agenda.append((start + scenario.resolve_after, lambda: _act(c, "resolve")))
+    return agenda
 
 
 def _act(c: Container, what: str) -> None:

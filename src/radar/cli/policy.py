@@ -120,36 +120,60 @@ def apply(
         out.print(f"  {line}", markup=False)
 
 
-def _load_side(c: Container, spec: str) -> Policy:
-    """A file path, or a stored version number (``3``, ``v3``) or ``current``."""
+def _load_side(c: Container, spec: str) -> tuple[Policy, str]:
+    """A file path, or a stored version number (``3``, ``v3``) or ``current``: its policy, and
+    its text (which a replay runs)."""
     from radar.policyfile import load
 
     path = Path(spec)
     if path.exists():
+        text = read_policy(path)
         try:
-            return load.load(read_policy(path), spec)
+            return load.load(text, spec), text
         except PolicyError as exc:
             raise report(exc) from None
     if spec == "current":
-        return c.policies.current().policy
+        running = c.policies.current()
+        return running.policy, running.stored.content
     number = spec.removeprefix("v")
     if not number.isdigit():
         raise fail(f"{spec}: neither a file nor a policy version (3, v3 or current)", EXIT_USAGE)
-    return c.policies.version(int(number)).policy
+    version = c.policies.version(int(number))
+    return version.policy, version.stored.content
 
 
 @app.command()
 def diff(
     old: Annotated[str, typer.Argument(help="A file, a version (3 or v3), or `current`.")],
     new: Annotated[str, typer.Argument(help="A file, a version (3 or v3), or `current`.")],
+    replay: Annotated[
+        Path | None,
+        typer.Option(
+            help="Also replay this stream of incidents (JSON Lines) under both, and show the "
+            "interruptions side by side."
+        ),
+    ] = None,
 ) -> None:
-    """Say in words what changed between two policies."""
+    """Say in words what changed between two policies; with --replay, what the change would
+    cost the people it reaches."""
     from radar.policyfile.diff import describe
 
     with container() as c:
-        lines = describe(_load_side(c, old), _load_side(c, new))
+        (before, old_text), (after, new_text) = _load_side(c, old), _load_side(c, new)
+    if replay is not None:
+        from radar.cli.replay import check_stream
+
+        check_stream(replay, before)  # a bad stream stops it before anything is printed
+        check_stream(replay, after)
+    lines = describe(before, after)
     for line in lines or ["no change to the process"]:
         out.print(line, markup=False)
+    if replay is not None:
+        from radar.cli import replay as replayed
+
+        current = replayed.run(old_text, old, replay)
+        proposed = replayed.run(new_text, new, replay)
+        replayed.compare(current, proposed, (old, new))
 
 
 @app.command()

@@ -38,7 +38,11 @@ def _after(text: str | None, option: str) -> timedelta | None:
         raise fail(f"{option}: {exc.message}", EXIT_USAGE) from None
 
 
+ONE_INCIDENT = ("severity", "service", "at", "ack_after", "resolve_after")
+
+
 def simulate(
+    ctx: typer.Context,
     file: Annotated[
         Path | None, typer.Argument(help="A policy file; default: the running policy.")
     ] = None,
@@ -53,8 +57,16 @@ def simulate(
     resolve_after: Annotated[
         str | None, typer.Option(help="It is resolved this long after, e.g. 3h.")
     ] = None,
+    replay: Annotated[
+        Path | None,
+        typer.Option(
+            help="Replay a stream of incidents (JSON Lines) instead, and count the "
+            "interruptions per person and per cause."
+        ),
+    ] = None,
 ) -> None:
-    """Print who would be told what, when, and why anything is held, for one incident.
+    """Print who would be told what, when, and why anything is held, for one incident; or,
+    with --replay, the interruptions a whole stream of incidents would cause.
 
     The production planner and engine run on a throw-away database with a frozen clock; nothing
     is sent. Without --resolve-after it runs until the response has nothing left to do (at most
@@ -63,16 +75,19 @@ def simulate(
     from radar.simulation import Scenario
     from radar.simulation import simulate as run
 
-    if not service:
+    if replay is not None:
+        given = ["--" + name.replace("_", "-") for name in ONE_INCIDENT if _typed(ctx, name)]
+        if given:
+            one = ", ".join(given)
+            raise fail(f"--replay replays a whole stream: leave out {one}", EXIT_USAGE)
+    elif not service:
         raise fail("--service is required (a service id from the policy)", EXIT_USAGE)
-    if file is not None:
-        from radar.cli.policy import read_policy
+    text, name = policy_text(file)
+    if replay is not None:
+        from radar.cli import replay as replayed
 
-        text, name = read_policy(file), str(file)
-    else:
-        with container() as c:
-            running = c.policies.current()
-            text, name = running.stored.content, running.stored.filename
+        replayed.show(replayed.run(text, name, replay), replay, name)
+        return
     scenario = Scenario(
         severity=severity,
         service=service,
@@ -97,6 +112,23 @@ def simulate(
         when = _when(entry.at.astimezone(zone))
         out.print(f"{when}  {entry.actor:<{width}}  {_what(entry)}", markup=False, highlight=False)
     out.print(f"{len(result.notifications)} notification(s) would be sent.")
+
+
+def _typed(ctx: typer.Context, name: str) -> bool:
+    """Whether the option ``name`` was given on the command line (not left to its default)."""
+    source = ctx.get_parameter_source(name)
+    return source is not None and source.name == "COMMANDLINE"
+
+
+def policy_text(file: Path | None) -> tuple[str, str]:
+    """The text and name of FILE, else of the running policy."""
+    if file is not None:
+        from radar.cli.policy import read_policy
+
+        return read_policy(file), str(file)
+    with container() as c:
+        running = c.policies.current()
+        return running.stored.content, running.stored.filename
 
 
 def _when(local: datetime) -> str:
