@@ -41,6 +41,8 @@ class Scenario:
     at: datetime
     ack_after: timedelta | None = None
     resolve_after: timedelta | None = None
+    # Someone posts an update this often, from the acknowledgement (else the declaration) on.
+    update_every: timedelta | None = None
     title: str = "Simulated incident"
     horizon: timedelta = HORIZON
 
@@ -138,14 +140,28 @@ def _agenda(c: Container, scenario: Scenario, start: datetime) -> Agenda:
         agenda.append((start + scenario.ack_after, lambda: _act(c, "ack")))
     if scenario.resolve_after is not None:
         agenda.append((start + scenario.resolve_after, lambda: _act(c, "resolve")))
+    if scenario.update_every is not None:
+        first = start + (scenario.ack_after or timedelta(0))
+        end = start + (scenario.resolve_after or scenario.horizon)
+        at = first + scenario.update_every
+        for _ in range(MAX_UPDATES):
+            if at >= end:
+                break
+            agenda.append((at, lambda: _act(c, "update")))
+            at += scenario.update_every
     return agenda
+
+
+MAX_UPDATES = 1_000  # a simulated incident's updates, at most
 
 
 def _act(c: Container, what: str) -> None:
     try:
         if what == "ack":
             c.incidents.acknowledge(RESPONDER, "INC-1", Via.CLI)
+        elif what == "update":
+            c.incidents.post_update(RESPONDER, "INC-1", message="Still on it.", via=Via.CLI)
         else:
             c.incidents.resolve(RESPONDER, "INC-1", summary="Resolved (simulation)", via=Via.CLI)
-    except InvalidTransition:  # resolved before the acknowledgement came: nothing to do
+    except InvalidTransition:  # resolved before the acknowledgement or update: nothing to do
         pass

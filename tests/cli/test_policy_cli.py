@@ -200,9 +200,25 @@ def test_simulate_shows_the_sev2_call_after_10_minutes_and_the_upgrade() -> None
     assert any("severity sev2 → sev1" in line and "Sat 28 Nov 03:10" in line for line in lines)
 
 
+def test_simulate_proposes_the_upgrade_of_an_incident_being_worked_on() -> None:
+    code, out, _ = radar(
+        "policy", "simulate", str(EXAMPLE_POLICY), "--severity", "sev2", "--service", "checkout",
+        "--at", "2026-11-27 23:10", "--ack-after", "12m", "--update-every", "25m",
+        "--resolve-after", "4h30m",
+    )  # fmt: skip
+    assert code == 0
+    lines = out.splitlines()
+    proposal = next(line for line in lines if "Radar proposes Sev1 - Critical" in line)
+    assert "Sat 28 Nov 03:10" in proposal
+    assert "Messaging Laura Gómez (engineering manager, Payments) on Slack" in proposal
+    assert not any("severity sev2 → sev1" in line for line in lines)
+    assert sum("update: Still on it." in line for line in lines) == 10  # 23:47 to 03:32
+
+
 @pytest.mark.parametrize(
     ("args", "message"),
     [
+        (["--update-every", "often"], "--update-every: 'often' is not a duration"),
         (["--at", "tomorrow"], "--at: 'tomorrow' is not a time"),
         (["--ack-after", "soon"], "--ack-after: 'soon' is not a duration"),
         (["--service", "nope"], "service: unknown service 'nope'"),

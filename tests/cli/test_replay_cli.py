@@ -90,6 +90,7 @@ def test_replay_prints_the_interruptions_per_person_and_per_cause(tmp_path: Path
         (["--service", "checkout"], "--service"),
         (["--severity", "sev2", "--at", "2026-12-09 23:10"], "--severity, --at"),
         (["--ack-after", "5m", "--resolve-after", "1h"], "--ack-after, --resolve-after"),
+        (["--update-every", "20m"], "--update-every"),
     ],
 )
 def test_replay_does_not_mix_with_the_options_of_one_incident(

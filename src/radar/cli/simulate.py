@@ -38,7 +38,7 @@ def _after(text: str | None, option: str) -> timedelta | None:
         raise fail(f"{option}: {exc.message}", EXIT_USAGE) from None
 
 
-ONE_INCIDENT = ("severity", "service", "at", "ack_after", "resolve_after")
+ONE_INCIDENT = ("severity", "service", "at", "ack_after", "resolve_after", "update_every")
 
 
 def simulate(
@@ -56,6 +56,13 @@ def simulate(
     ] = None,
     resolve_after: Annotated[
         str | None, typer.Option(help="It is resolved this long after, e.g. 3h.")
+    ] = None,
+    update_every: Annotated[
+        str | None,
+        typer.Option(
+            help="Someone posts an update this often from the acknowledgement on, e.g. 20m: "
+            "the incident is being worked on."
+        ),
     ] = None,
     replay: Annotated[
         Path | None,
@@ -94,6 +101,7 @@ def simulate(
         at=_at(at) if at else datetime.now().astimezone(),
         ack_after=_after(ack_after, "--ack-after"),
         resolve_after=_after(resolve_after, "--resolve-after"),
+        update_every=_after(update_every, "--update-every"),
     )
     try:
         result = run(text, name, scenario)
@@ -108,7 +116,12 @@ def simulate(
         markup=False,
     )
     width = max((len(e.actor) for e in result.timeline), default=0)
+    shown: set[tuple[datetime, str]] = set()
     for entry in result.timeline:
+        if not _tells(entry) or (entry.at, entry.message or "") in shown:
+            continue  # a bundle's members each record its one send: say it once
+        if entry.kind == "delivery":
+            shown.add((entry.at, entry.message or ""))
         when = _when(entry.at.astimezone(zone))
         out.print(f"{when}  {entry.actor:<{width}}  {_what(entry)}", markup=False, highlight=False)
     out.print(f"{len(result.notifications)} notification(s) would be sent.")
@@ -135,11 +148,27 @@ def _when(local: datetime) -> str:
     return f"{WEEKDAYS[local.weekday()].capitalize()} {local:%d %b %H:%M}"
 
 
+RECORDED = "Recorded the message to "  # how the record channel (nothing sent) words a send
+
+
+def _tells(e: TimelineEntry) -> bool:
+    """Whether a line says something the decision lines do not: a send is shown only when a
+    send window held it or bundled it with others."""
+    if e.kind != "delivery":
+        return True
+    text = e.message or ""
+    return "after Radar decided" in text or "in one message with" in text
+
+
 def _what(e: TimelineEntry) -> str:
+    if e.kind == "delivery" and (e.message or "").startswith(RECORDED):
+        return "Sent to " + (e.message or "").removeprefix(RECORDED)
     if e.kind == "declared":
         return f"declared {e.new}" + (f" ({e.message})" if e.message else "")
     if e.kind == "severity_changed":
         return f"severity {e.old} → {e.new}: {e.message}"
     if e.kind in ("acknowledged", "resolved"):
         return e.kind
+    if e.kind == "update_posted":
+        return f"update: {e.message}"
     return e.message or e.kind
