@@ -98,7 +98,9 @@ def test_messages_that_pile_up_for_a_channel_go_as_one(slack_api: Recorder, tmp_
         assert len(slack_api.requests) == 2
         assert "INC-3" in slack_api.requests[1].json()["text"]
         story = [e.message for e in c.incidents.get(ANA, "INC-2").timeline if e.kind == "delivery"]
-        assert story == ["Posted in #radar on Slack, in one message with 1 other notification"]
+        assert story == [
+            "Posted in #radar on Slack, in one message with 1 other notification (about INC-1)"
+        ]
 
 
 def test_each_try_is_kept_with_the_provider_id(slack_api: Recorder, tmp_path: Path) -> None:

@@ -17,6 +17,7 @@ from radar.domain import calendar
 from radar.domain import interruptions as cost
 from radar.domain.events import TimelineEntry
 from radar.domain.interruptions import Cause, Counts, Entered, Facts, Interruption, When
+from radar.domain.notification import DeliveryState
 from radar.replay import Replay, replay
 from tests.conftest import EXAMPLE_POLICY
 from tests.support.quarter import generate
@@ -43,7 +44,9 @@ def test_a_replayed_quarter_keeps_the_process_and_is_calm(quarter: Replay) -> No
         "a Sev3/Sev4 message out of working hours": minor_out_of_hours(quarter, facts),
         "night calls by automatic upgrades": automatic_night_calls(quarter, found),
         "a message after the incident ended": after_the_end(quarter, facts),
+        "the same message twice to one person within a second": repeated(quarter),
     }
+    print(f"messages folded: {folded(quarter)}")
     for rule, (examined, bad) in checks.items():
         print(f"{rule}: {examined} case(s) examined, {len(bad)} broken")
     assert all(examined for examined, _ in checks.values()), "a rule examined nothing"
@@ -212,6 +215,44 @@ def _timeline(q: Replay, f: Facts) -> list[TimelineEntry]:
 
 
 # --- the figures ---------------------------------------------------------------------------
+
+
+def _person(q: Replay, address: str) -> str:
+    found = q.policy.find_person(address)
+    return found.id if found else address.casefold()
+
+
+def repeated(q: Replay) -> tuple[int, list[str]]:
+    """Notifications to a person about one incident with the same text, sent within a second of
+    each other (in one message or two): a person would read the same thing twice."""
+    examined, bad = 0, []
+    for r in q.records:
+        sent = sorted(
+            (n for n in r.notifications if n.state is DeliveryState.SENT and n.sent_at),
+            key=lambda n: (n.sent_at or q.start, n.id),
+        )
+        for a, b in itertools.combinations(sent, 2):
+            if _person(q, a.address) != _person(q, b.address):
+                continue
+            examined += 1
+            assert a.sent_at is not None
+            assert b.sent_at is not None
+            if a.body == b.body and abs(b.sent_at - a.sent_at) <= timedelta(seconds=1):
+                bad.append(f"INC-{r.incident.id} {a.label}: {a.body[:60]!r} at {a.sent_at}")
+    return examined, bad
+
+
+def folded(q: Replay) -> str:
+    """How many notifications went as part of another: targets one person held folded into one
+    message when decided ("(communications lead; commander)"), and decisions of one engine pass
+    for one person about one incident sent as one message."""
+    roles = decisions = 0
+    for r in q.records:
+        sent = [n for n in r.notifications if n.state is DeliveryState.SENT]
+        roles += sum(n.label.rpartition("(")[2].count("; ") for n in sent)
+        keys = [(_person(q, n.address), n.created_at, n.sent_at) for n in sent if n.address]
+        decisions += len(keys) - len(set(keys))
+    return f"{roles + decisions} ({roles} by role, {decisions} decisions sent together)"
 
 
 def report(q: Replay) -> str:

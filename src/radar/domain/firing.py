@@ -8,10 +8,11 @@ moved to another level meanwhile does nothing.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
-from radar.domain import calendar, incident_channel
+from radar.domain import calendar, incident_channel, recipients
 from radar.domain import events as ev
 from radar.domain import incident as inc
 from radar.domain.errors import InvalidInput
@@ -282,7 +283,8 @@ def _reminder(
 ) -> Firing:
     targets = reminder_targets(policy, incident, timer.kind)
     notes = tuple(Notify(t, (Channel.SLACK,)) for t in targets)
-    return _notify(policy, incident, sev, timer, now, notes, reason, ev.Reminded)
+    reporter = {t: "reporter" for t in targets if t.kind is TargetKind.PERSON}
+    return _notify(policy, incident, sev, timer, now, notes, reason, ev.Reminded, reporter)
 
 
 def _update_due(
@@ -331,45 +333,6 @@ def _first_holder(incident: Incident, roles: tuple[Role, ...]) -> Target | None:
         if role in incident.roles:
             return Target(TargetKind.INCIDENT_ROLE, role.value)
     return None
-
-
-def resolve(policy: Policy, incident: Incident, target: Target) -> tuple[str, str] | None:
-    """Who ``target`` means for this incident now: (address, label), or None if nobody."""
-    if target.kind in OWN_CHANNEL:
-        return target.value, target.value
-    if target.kind is TargetKind.PERSON:
-        person = policy.person(target.value)
-        return target.value, person.name if person else target.value
-    role_name = target.value.replace("_", " ")
-    if target.kind is TargetKind.INCIDENT_ROLE:
-        holder = incident.roles.get(Role(target.value))
-        if holder is None:
-            return None
-        person = policy.person(holder)
-        return holder, f"{person.name if person else holder} ({role_name})"
-    team = policy.owner_of(incident.service)
-    holder_id = team.roles.get(TeamRole(target.value)) if team else None
-    if team is None or holder_id is None:
-        return None
-    person = policy.person(holder_id)
-    return holder_id, f"{person.name if person else holder_id} ({role_name}, {team.name})"
-
-
-def contacts_of(policy: Policy, target: Target, address: str) -> tuple[tuple[str, str], ...]:
-    """How each channel reaches the recipient, from the policy as it is now: a channel or an
-    address as written, or a person's email, phone (for calls and SMS) and Slack id."""
-    if target.kind in OWN_CHANNEL:
-        return ((OWN_CHANNEL[target.kind].value, target.value),)
-    person = policy.find_person(address)
-    if person is None:
-        return ()
-    pairs = [
-        (Channel.EMAIL, person.email),
-        (Channel.PHONE, person.phone),
-        (Channel.SMS, person.phone),
-        (Channel.SLACK, person.slack),
-    ]
-    return tuple((c.value, v) for c, v in pairs if v)
 
 
 def facts(incident: Incident, sev: Severity) -> tuple[tuple[str, str], ...]:
@@ -471,28 +434,25 @@ def _notify(
     notify: tuple[Notify, ...],
     reason: str,
     event: type[ev.EngineNote] = ev.Escalated,
+    reasons: Mapping[Target, str] | None = None,
 ) -> Firing:
     subject = _subject(incident, sev)
     card = facts(incident, sev)
     kind = Kind.MESSAGE if event is ev.Escalated else Kind.REMINDER
     until_ack = timer is not None and timer.kind is TimerKind.STEP and timer.until_ack
-    outgoing, told, missed = [], [], []
-    for n in notify:
-        found = resolve(policy, incident, n.target)
-        if found is None:
-            missed.append(str(n.target))
-            continue
-        address, label = found
-        contacts = contacts_of(policy, n.target, address)
+    found, missed = recipients.fold(policy, incident, notify, reasons)
+    outgoing, told = [], []
+    for r in found:
+        body = f"{reason}\n{r.as_whom()}" if r.folded else reason
         outgoing.append(
             Outgoing(
-                str(n.target),
-                address,
-                label,
-                n.via,
+                str(r.notify.target),
+                r.address,
+                r.label,
+                r.notify.via,
                 subject,
-                reason,
-                contacts,
+                body,
+                r.contacts,
                 card,
                 kind,
                 level=sev.id,
@@ -501,7 +461,7 @@ def _notify(
                 until_ack=until_ack,
             )
         )
-        told.append(deciding(n, label))
+        told.append(deciding(r.notify, r.label))
     parts = [reason, _sentence("; ".join(told)) if told else "nobody could be told"]
     if missed:
         parts.append("nobody holds " + ", ".join(missed))

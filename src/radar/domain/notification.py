@@ -15,7 +15,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from enum import StrEnum
 
-from radar.domain.response import Channel
+from radar.domain.response import URGENCY, Channel
 
 MAX_ATTEMPTS = 8
 FIRST_RETRY = timedelta(seconds=30)
@@ -143,9 +143,23 @@ def window(
     return f"{channel.value}:{n.address_for(channel) or n.address}", span
 
 
-def severity_order(n: Notification) -> tuple[int, int]:
-    """Sort key: the most severe level first (word without a level last), then oldest first."""
-    return (n.rank if n.rank is not None else 1_000, n.id)
+_KIND_ORDER = {Kind.MESSAGE: 0, Kind.PROPOSAL: 1, Kind.REMINDER: 2}
+
+
+def severity_order(n: Notification) -> tuple[int, int, int, int]:
+    """Sort key, the most urgent first: the most severe level (word without a level last), a
+    page before a proposal before a reminder, the most urgent channel, then the oldest."""
+    channel = URGENCY.index(n.channels[0]) if n.channels else len(URGENCY)
+    rank = n.rank if n.rank is not None else 1_000
+    return (rank, _KIND_ORDER.get(n.kind, 3), channel, n.id)
+
+
+def fold_key(n: Notification) -> tuple[int, str, datetime] | None:
+    """Messages decided for one person about one incident in one engine pass share this key:
+    they go out as one message. None for Slack upkeep, which is never folded."""
+    if n.kind.is_upkeep:
+        return None
+    return (n.incident_id, n.address, n.created_at)
 
 
 _WHAT = {
@@ -197,7 +211,9 @@ _DONE = {
 }
 
 
-def story(n: Notification, d: Delivered, now: datetime | None = None) -> str:
+def story(
+    n: Notification, d: Delivered, now: datetime | None = None, incident_id: int | None = None
+) -> str:
     """What happened, for the timeline: "Called Laura Gómez (...) after slack: timed out". When
     the send came well after the decision (a send window, a retry), it says how long after."""
     if d.channel == "slack" and n.target.startswith("slack:"):
@@ -211,12 +227,21 @@ def story(n: Notification, d: Delivered, now: datetime | None = None) -> str:
     if len(n.members) > 1:
         text += f", in one message with {len(n.members) - 1} other notification"
         text += "" if len(n.members) == 2 else "s"
+        text += _about(n, n.incident_id if incident_id is None else incident_id)
     if any(m.interrupted_at is not None for m in n.members):
         text += ", again: the worker sending it stopped before it could record the send"
     decided = min(m.created_at for m in n.members)
     if now is not None and now - decided >= LATE_SEND:
         text += f" ({_ago(now - decided)} after Radar decided to)"
     return text
+
+
+def _about(n: Notification, incident_id: int) -> str:
+    """Which other incidents a bundle's notifications were about, seen from ``incident_id``."""
+    others = sorted({m.incident_id for m in n.members} - {incident_id})
+    if not others:
+        return ""
+    return " (about " + ", ".join(f"INC-{i}" for i in others) + ")"
 
 
 LATE_SEND = timedelta(seconds=5)  # a send this long after its decision says how long

@@ -6,18 +6,18 @@ what actually happened.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from radar.domain import calendar, firing
+from radar.domain import calendar, firing, recipients
 from radar.domain.errors import InvalidInput
 from radar.domain.escalation import Timer, TimerKind, announces, team_calendar
 from radar.domain.firing import describe
 from radar.domain.incident import Incident
 from radar.domain.policy import Policy
-from radar.domain.preview import notify_text
-from radar.domain.response import Channel, HoursMode, Notify, WhenWorkedOn
+from radar.domain.preview import VERBS, notify_text
+from radar.domain.response import Channel, HoursMode, Notify, Target, TargetKind, WhenWorkedOn
 from radar.domain.severity import Severity
 
 
@@ -64,13 +64,12 @@ def _item(policy: Policy, incident: Incident, timer: Timer) -> PlanItem:
 def _action(
     policy: Policy, incident: Incident, sev: Severity, timer: Timer
 ) -> tuple[str, str | None]:
-    team = policy.owner_of(incident.service)
     if timer.kind is TimerKind.STEP:
         steps = sev.response.steps
         if timer.step >= len(steps):
             return "nothing: the step left the policy", None
         step = steps[timer.step]
-        text = " and ".join(notify_text(policy, n, team) for n in step.notify)
+        text = _told(policy, incident, step.notify)
         if timer.until_ack:
             return text, "unless someone acknowledges first"
         if step.unless_acknowledged and announces(step):
@@ -81,13 +80,35 @@ def _action(
         if sev.upgrade.when_worked_on is WhenWorkedOn.PROPOSE:
             return f"becomes {to}", "unless resolved first; proposed instead while being worked on"
         return f"becomes {to}", "unless resolved first"
-    who = [
-        notify_text(policy, Notify(t, (Channel.SLACK,)), team)
-        for t in firing.reminder_targets(policy, incident, timer.kind)
-    ]
-    told = " and ".join(who)
+    targets = firing.reminder_targets(policy, incident, timer.kind)
+    reporter = {t: "reporter" for t in targets if t.kind is TargetKind.PERSON}
+    told = _told(policy, incident, [Notify(t, (Channel.SLACK,)) for t in targets], reporter)
     if timer.kind is TimerKind.ROLES_MISSING:
         roles = ", ".join(r.value.replace("_", " ") for r in sev.required_roles)
         return f"{told}: assign {roles}", "unless the roles are assigned first"
     what = "an update is due" if timer.kind is TimerKind.UPDATE_DUE else "the update is overdue"
     return f"{told}: {what}", "unless an update is posted first"
+
+
+def _told(
+    policy: Policy,
+    incident: Incident,
+    notify: Sequence[Notify],
+    reasons: Mapping[Target, str] | None = None,
+) -> str:
+    """Who a timer will tell, one person once: targets the same person holds are folded into
+    one ("Laura Gómez (reporter; engineering manager, Payments) is messaged on Slack")."""
+    team = policy.owner_of(incident.service)
+    found, _ = recipients.fold(policy, incident, notify, reasons)
+    parts: list[str] = []
+    done: set[Target] = set()
+    for n in notify:
+        if n.target in done:
+            continue
+        r = next((r for r in found if n.target in r.targets), None)
+        if r is not None and r.folded:
+            parts.append(f"{r.label} is {VERBS[r.notify.via[0]]}")
+            done |= set(r.targets)
+        else:
+            parts.append(notify_text(policy, n, team))
+    return " and ".join(parts)

@@ -55,6 +55,17 @@ class TargetKind(StrEnum):
     APPRISE = "apprise"
 
 
+# The most urgent first: of several reasons to tell one person, the one that asks for a call makes
+# the message a call.
+URGENCY = (
+    Channel.PHONE,
+    Channel.SMS,
+    Channel.SLACK,
+    Channel.EMAIL,
+    Channel.APPRISE,
+    Channel.WEBHOOK,
+)
+
 # The one channel that reaches a target which is itself an address.
 OWN_CHANNEL = {
     TargetKind.SLACK_CHANNEL: Channel.SLACK,

@@ -170,6 +170,8 @@ class EngineService:
         now = self._clock.now()
         with self._uow(write=True) as uow:
             leased = uow.outbox.lease(now, owner, now + self._lease, limit)
+            along = uow.outbox.siblings(leased, now)  # decided with them: they go as one
+            leased += uow.outbox.lease_ids([n.id for n in along], owner, now, now + self._lease)
             wanted = self._still_wanted(uow, owner, leased, now)
             batches = self._batches(uow, owner, wanted, now)
             uow.commit()
@@ -247,7 +249,14 @@ class EngineService:
         the window reopens."""
         out: list[Notification] = []
         shut: dict[str, tuple[timedelta, list[Notification]]] = {}
+        units: dict[object, list[Notification]] = {}
         for n in leased:
+            units.setdefault(notification.fold_key(n) or n.id, []).append(n)
+        for unit in units.values():
+            # One person, one incident, one engine pass: one message, through the most urgent
+            # member's channel and window.
+            unit.sort(key=notification.severity_order)
+            n = unit[0]
             if n.kind is Kind.REFRESH:
                 out.extend(self._refresh(uow, owner, n, now))
                 continue
@@ -255,10 +264,14 @@ class EngineService:
                 out.extend(self._in_channel(uow, owner, n, now))
                 continue
             w = notification.window(n, self._windows)
-            if w is None:
+            if w is None and len(unit) == 1:
                 out.append(n)
+            elif w is None:
+                out.append(replace(n, bundled=tuple(unit[: notification.MAX_BUNDLE])))
+                if unit[notification.MAX_BUNDLE :]:
+                    uow.outbox.postpone([m.id for m in unit[notification.MAX_BUNDLE :]], owner, now)
             else:
-                shut.setdefault(w[0], (w[1], []))[1].append(n)
+                shut.setdefault(w[0], (w[1], []))[1].extend(unit)
         # In key order: two workers taking the same windows lock them in the same order.
         for key, (span, members) in sorted(shut.items()):
             members.sort(key=notification.severity_order)  # the most severe first
@@ -372,9 +385,10 @@ class EngineService:
             if any(a.outcome == "archived" for a in d.attempts):
                 said = f"Archived the Slack channel {m.label}: the incident is over"
                 uow.incidents.append(m.incident_id, [_engine_note(now, "slack_channel", said)])
-        elif not m.kind.is_upkeep:
+        elif not m.kind.is_upkeep and m is _first_of_incident(n, m.incident_id):
+            # One line per message on each incident's timeline, however many it carried.
             entry = replace(
-                _engine_note(now, "delivery", notification.story(n, d, now)),
+                _engine_note(now, "delivery", notification.story(n, d, now, m.incident_id)),
                 field="decided_at",
                 new=m.created_at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
             )
@@ -465,6 +479,10 @@ class EngineService:
             attempts = uow.outbox.attempts_of([n.id for n in sent])
             policy = self._policies.current_in(uow).policy
         return PlanView(incident, plan.items(policy, incident, timers), sent, attempts)
+
+
+def _first_of_incident(n: Notification, incident_id: int) -> Notification:
+    return next(m for m in n.members if m.incident_id == incident_id)
 
 
 def _people(outgoing: Sequence[Outgoing]) -> list[str]:

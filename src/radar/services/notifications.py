@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from radar.clock import Clock
-from radar.domain import firing
 from radar.domain import incident as inc
+from radar.domain import recipients
 from radar.domain.errors import InvalidInput
 from radar.domain.incident import Actor, Via
 from radar.domain.notification import DeliveryState, Notification
@@ -52,7 +52,7 @@ class NotificationService:
             actor=Actor("radar notify test", Via.CLI),
             now=now,
         )
-        found = firing.resolve(policy, probe, target)
+        found = recipients.resolve(policy, probe, target)
         if found is None:
             raise InvalidInput(f"nobody holds {target} for {chosen}", field="target")
         address, label = found
@@ -70,7 +70,7 @@ class NotificationService:
             state=DeliveryState.PENDING,
             created_at=now,
             next_attempt_at=now,
-            contacts=dict(firing.contacts_of(policy, target, address)),
+            contacts=dict(recipients.contacts_of(policy, target, address)),
         )
         try:
             d = self._notifier.deliver(note)

@@ -10,12 +10,12 @@ from collections.abc import Iterable, Mapping
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Table, bindparam, case, func, select, update
+from sqlalchemy import ColumnElement, Table, and_, bindparam, case, func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from radar.domain.firing import Outgoing
-from radar.domain.notification import Attempt, DeliveryState, Kind, Notification
+from radar.domain.notification import Attempt, DeliveryState, Kind, Notification, fold_key
 from radar.domain.response import Channel
 from radar.store.tables import NotificationAttemptRow, NotificationRow, SendWindowRow
 
@@ -168,6 +168,35 @@ class OutboxRepository:
             )
             .order_by(OUTBOX.c.id)
             .limit(100)
+        )
+        return [_to_domain(r) for r in self.session.execute(stmt).mappings()]
+
+    def siblings(self, leased: list[Notification], now: datetime) -> list[Notification]:
+        """The messages decided in the same engine pass for the same person and incident as
+        those in ``leased`` (``notification.fold_key``) that nobody holds yet: they go along."""
+        keys = {k for n in leased if (k := fold_key(n)) is not None}
+        if not keys:
+            return []
+        same = or_(
+            *(
+                and_(
+                    OUTBOX.c.incident_id == incident,
+                    OUTBOX.c.address == address,
+                    OUTBOX.c.created_at == created,
+                )
+                for incident, address, created in keys
+            )
+        )
+        stmt = (
+            select(OUTBOX)
+            .where(
+                same,
+                _PENDING,
+                _unleased(now),
+                OUTBOX.c.id.not_in([n.id for n in leased]),
+                OUTBOX.c.kind.not_in([k.value for k in Kind if k.is_upkeep]),
+            )
+            .order_by(OUTBOX.c.id)
         )
         return [_to_domain(r) for r in self.session.execute(stmt).mappings()]
 
