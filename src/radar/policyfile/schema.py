@@ -191,7 +191,9 @@ class StepSpec(Strict):
     after: Duration = Field("0s", description="Delay from the start of the level.")
     notify: list[NotifySpec] = Field(min_length=1, max_length=50)
     unless_acknowledged: bool = Field(
-        True, description="Skip this step when someone has acknowledged by then."
+        True,
+        description="Spare the step's people when someone has acknowledged by then; its posts "
+        "to channels still go out in the first round, for the record.",
     )
 
 
