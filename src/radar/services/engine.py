@@ -354,7 +354,9 @@ class EngineService:
     ) -> None:
         done = self._clock.now()
         with self._uow(write=True) as uow:
-            for m in n.members:
+            # In id order, as every multi-row lock is taken: two transactions never wait for
+            # each other's rows in opposite orders.
+            for m in sorted(n.members, key=lambda m: m.id):
                 if d is not None:
                     self._sent(uow, owner, n, m, d, done)
                 elif error is not None:

@@ -236,12 +236,17 @@ class OutboxRepository:
 
     def renew(self, ids: list[int], owner: str, until: datetime) -> int:
         """Extend ``owner``'s leases on ``ids`` (sends on their way) until ``until``; how many
-        it still held."""
-        stmt = (
-            update(OUTBOX)
+        it renewed. A row another transaction holds is skipped, never waited for: it is being
+        begun or recorded by this worker's own sender (which renews or settles it), or taken
+        over after the lease lapsed. Waiting would deadlock with a sender recording a bundle,
+        which locks its rows one after another."""
+        mine = (
+            select(OUTBOX.c.id)
             .where(OUTBOX.c.id.in_(ids), OUTBOX.c.lease_owner == owner, _PENDING)
-            .values(lease_until=until)
+            .with_for_update(skip_locked=True)
+            .scalar_subquery()
         )
+        stmt = update(OUTBOX).where(OUTBOX.c.id.in_(mine)).values(lease_until=until)
         return int(self.session.execute(stmt).rowcount)  # type: ignore[attr-defined]
 
     def sent(
