@@ -10,7 +10,18 @@ from collections.abc import Iterable, Mapping
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Table, and_, bindparam, case, func, or_, select, update
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    Table,
+    and_,
+    bindparam,
+    case,
+    func,
+    or_,
+    select,
+    update,
+)
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -136,23 +147,26 @@ class OutboxRepository:
 
     def lease(self, now: datetime, owner: str, until: datetime, limit: int) -> list[Notification]:
         """Take up to ``limit`` due notifications that nobody holds, until ``until``."""
-        free = _unleased(now)
-        ids = (
+        free = (
             select(OUTBOX.c.id)
-            .where(_PENDING, OUTBOX.c.next_attempt_at <= now, free)
+            .where(_PENDING, OUTBOX.c.next_attempt_at <= now, _unleased(now))
             .order_by(OUTBOX.c.next_attempt_at, OUTBOX.c.id)
             .limit(limit)
-            .with_for_update(skip_locked=True)
-            .scalar_subquery()
         )
+        taken = self._take(free, owner, until)
+        return sorted(taken, key=lambda n: (n.next_attempt_at, n.id))
+
+    def _take(self, free: Select[Any], owner: str, until: datetime) -> list[Notification]:
+        """Lease the rows ``free`` selects to ``owner`` until ``until``, skipping any another
+        transaction holds (``FOR UPDATE SKIP LOCKED`` on PostgreSQL), and count the attempt."""
+        ids = free.with_for_update(skip_locked=True).scalar_subquery()
         stmt = (
             update(OUTBOX)
             .where(OUTBOX.c.id.in_(ids))
             .values(lease_owner=owner, lease_until=until, attempts=OUTBOX.c.attempts + 1)
             .returning(*OUTBOX.c)
         )
-        rows = self.session.execute(stmt).mappings().all()
-        return sorted((_to_domain(r) for r in rows), key=lambda n: (n.next_attempt_at, n.id))
+        return [_to_domain(r) for r in self.session.execute(stmt).mappings().all()]
 
     def waiting_for(self, address: str, now: datetime) -> list[Notification]:
         """Messages to ``address`` (a person) held by a send window: pending, nobody holds
@@ -207,20 +221,8 @@ class OutboxRepository:
         them (a held page riding along with an urgent one)."""
         if not ids:
             return []
-        free = (
-            select(OUTBOX.c.id)
-            .where(OUTBOX.c.id.in_(ids), _PENDING, _unleased(now))
-            .with_for_update(skip_locked=True)
-            .scalar_subquery()
-        )
-        stmt = (
-            update(OUTBOX)
-            .where(OUTBOX.c.id.in_(free))
-            .values(lease_owner=owner, lease_until=until, attempts=OUTBOX.c.attempts + 1)
-            .returning(*OUTBOX.c)
-        )
-        rows = self.session.execute(stmt).mappings().all()
-        return sorted((_to_domain(r) for r in rows), key=lambda n: n.id)
+        free = select(OUTBOX.c.id).where(OUTBOX.c.id.in_(ids), _PENDING, _unleased(now))
+        return sorted(self._take(free, owner, until), key=lambda n: n.id)
 
     def begin(self, ids: list[int], owner: str, now: datetime, until: datetime) -> set[int]:
         """Mark sends begun, renewing their leases until ``until``: the ids still held by
