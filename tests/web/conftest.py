@@ -7,10 +7,12 @@ from collections.abc import Iterator
 
 import httpx
 import pytest
+from playwright.sync_api import Browser, sync_playwright
 
 from radar.bootstrap import Container
 from radar.domain.access import UserRole
 from radar.server import create_app
+from tests.support.browser import Console, require_chromium
 from tests.support.live import serve
 
 PASSWORD = "correct horse battery staple"
@@ -59,3 +61,25 @@ def browser(site: str) -> Iterator[httpx.Client]:
         yield web
     finally:
         web.close()
+
+
+@pytest.fixture(scope="module")
+def chromium() -> Iterator[Browser]:
+    """Debian's Chromium, headless, for one test module; each test's pages close with it
+    (``console``), and with them their live streams to the server."""
+    require_chromium()
+    with sync_playwright() as p:
+        launched = p.chromium.launch(executable_path="/usr/bin/chromium", headless=True)
+        yield launched
+        launched.close()
+
+
+@pytest.fixture
+def console(chromium: Browser) -> Iterator[Console]:
+    """A watch on the pages a test opens: the test fails on a CSP violation or a script
+    error; the test's browser contexts are closed after it."""
+    watched = Console()
+    yield watched
+    for context in chromium.contexts:
+        context.close()
+    watched.clean()

@@ -4,55 +4,34 @@ A reporter walks the guide and declares; the incident is acknowledged; an update
 browser appears in another without a reload; the incident is resolved; the public status page
 shows only what was published. axe-core checks every page for serious or critical accessibility
 problems. Every page runs under Radar's Content-Security-Policy, and a test fails on any console
-message about a violation of it, or any uncaught script error. Screenshots go to
-``test-artifacts/screenshots/``.
-
-CI installs Chromium (`.ci/run`) and sets ``RADAR_REQUIRE_BROWSER=1``, so a missing browser fails
-there; on a developer's machine without Chromium these tests are skipped with that reason.
+message about a violation of it, or any uncaught script error (``tests/support/browser.py``).
 """
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
-from pathlib import Path
-from typing import Any
 
 import pytest
-from playwright.sync_api import Browser, ConsoleMessage, Page, Route, expect, sync_playwright
+from playwright.sync_api import Browser, expect
 
 from radar.bootstrap import Container
 from radar.clock import FrozenClock
 from radar.domain.access import UserRole
 from radar.server import create_app
 from radar.services.incidents import Declaration
+from tests.support.browser import (
+    SHOTS,
+    WAIT,
+    Console,
+    accessible,
+    opened,
+    signed_in,
+    tab_to,
+)
 from tests.support.live import serve
 from tests.support.proposals import propose_upgrade
 from tests.support.radar import ANA
 from tests.web.conftest import PASSWORD
-
-CHROMIUM = Path("/usr/bin/chromium")
-AXE = Path(__file__).parents[1] / "support" / "vendor" / "axe-core-4.14.1.min.js"
-SHOTS = Path(__file__).parents[2] / "test-artifacts" / "screenshots"
-WAIT = 15_000  # ms: a live update travels by server-sent events, looked for once a second
-# axe-core is added to a page as a script from the page's own origin (the CSP allows no other),
-# answered by the test, not by Radar.
-AXE_PATH = "/__test__/axe-core.js"
-
-if not CHROMIUM.exists():
-    if os.environ.get("RADAR_REQUIRE_BROWSER"):
-        raise RuntimeError("RADAR_REQUIRE_BROWSER is set but /usr/bin/chromium is missing")
-    pytest.skip(
-        "Debian's chromium is not installed (apt install chromium)", allow_module_level=True
-    )
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as p:
-        launched = p.chromium.launch(executable_path=str(CHROMIUM), headless=True)
-        yield launched
-        launched.close()
 
 
 @pytest.fixture
@@ -65,78 +44,10 @@ def site(container: Container) -> Iterator[str]:
         yield url
 
 
-class Console:
-    """What the watched pages said that a test must fail on: Content-Security-Policy
-    violations (Chromium reports each on the console) and uncaught script errors."""
-
-    def __init__(self) -> None:
-        self.problems: list[str] = []
-
-    def watch(self, page: Page) -> Page:
-        page.on("console", lambda message: self._said(page, message))
-        page.on("pageerror", lambda error: self.problems.append(f"{page.url}: uncaught {error}"))
-        page.route(f"**{AXE_PATH}", _serve_axe)
-        return page
-
-    def _said(self, page: Page, message: ConsoleMessage) -> None:
-        if "Content Security Policy" in message.text:
-            self.problems.append(f"{page.url}: {message.text}")
-
-    def clean(self) -> None:
-        assert self.problems == [], self.problems
-
-
-def _serve_axe(route: Route) -> None:
-    route.fulfill(path=AXE, content_type="text/javascript")
-
-
-@pytest.fixture
-def console() -> Iterator[Console]:
-    watched = Console()
-    yield watched
-    watched.clean()
-
-
-@pytest.fixture(autouse=True)
-def pages_close(browser: Browser) -> Iterator[None]:
-    """Each test's pages close with it, and with them their live streams to the server."""
-    yield
-    for context in browser.contexts:
-        context.close()
-
-
-def opened(browser: Browser, site: str, console: Console) -> Page:
-    return console.watch(browser.new_context(base_url=site).new_page())
-
-
-def signed_in(browser: Browser, site: str, username: str, console: Console) -> Page:
-    page = opened(browser, site, console)
-    page.goto("/signin")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("heading", name="Open incidents")).to_be_visible()
-    return page
-
-
-def accessible(page: Page, name: str) -> None:
-    """No serious or critical axe-core violations; and a screenshot for the record."""
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
-    page.add_script_tag(url=AXE_PATH)
-    result: dict[str, Any] = page.evaluate("async () => await axe.run(document)")
-    bad = [
-        f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']][:3]}"
-        for v in result["violations"]
-        if v["impact"] in ("serious", "critical")
-    ]
-    assert bad == [], f"{name}: {bad}"
-
-
 def test_report_acknowledge_update_live_and_resolve(
-    browser: Browser, site: str, console: Console
+    chromium: Browser, site: str, console: Console
 ) -> None:
-    maria = signed_in(browser, site, "maria", console)
+    maria = signed_in(chromium, site, "maria", console)
     accessible(maria, "dashboard-empty")
 
     # Report through the guide.
@@ -161,7 +72,7 @@ def test_report_acknowledge_update_live_and_resolve(
     expect(maria.locator("#acknowledged")).to_contain_text("by María Soto (web)")
 
     # Joan watches the same incident; María's update reaches him without a reload.
-    joan = signed_in(browser, site, "joan", console)
+    joan = signed_in(chromium, site, "joan", console)
     joan.goto("/incidents/INC-1")
     expect(joan.locator("#timeline")).to_be_visible()
     maria.get_by_label("Update", exact=True).fill("We are still investigating.")
@@ -184,7 +95,7 @@ def test_report_acknowledge_update_live_and_resolve(
     accessible(maria, "incident-resolved")
 
     # The public status page shows what was published, and nothing internal.
-    visitor = opened(browser, site, console)
+    visitor = opened(chromium, site, console)
     visitor.goto("/status")
     expect(visitor.get_by_text("We are still investigating.")).to_be_visible()
     assert "payment client" not in visitor.content()
@@ -192,22 +103,13 @@ def test_report_acknowledge_update_live_and_resolve(
     console.clean()
 
 
-def tab_to(page: Page, name: str, limit: int = 40) -> None:
-    """Press Tab from where the focus is until it reaches the button called ``name``."""
-    for _ in range(limit):
-        page.keyboard.press("Tab")
-        if page.evaluate("document.activeElement.textContent.trim()") == name:
-            return
-    raise AssertionError(f"{name!r} is not reached with Tab")
-
-
 def test_a_proposed_upgrade_is_answered_by_keyboard(
-    browser: Browser, site: str, console: Console, container: Container, clock: FrozenClock
+    chromium: Browser, site: str, console: Console, container: Container, clock: FrozenClock
 ) -> None:
     for title in ("Checkout returns 500", "Card payments fail"):
         container.incidents.declare(ANA, Declaration(title, "checkout", "sev2"))
     propose_upgrade(container, clock, "INC-1", "INC-2")
-    maria = signed_in(browser, site, "maria", console)
+    maria = signed_in(chromium, site, "maria", console)
 
     maria.goto("/incidents/INC-1")
     notice = maria.get_by_role("heading", name="Radar proposes Sev1 - Critical: unresolved after")
@@ -228,9 +130,9 @@ def test_a_proposed_upgrade_is_answered_by_keyboard(
 
 
 def test_the_api_reference_renders_under_the_csp(
-    browser: Browser, site: str, console: Console
+    chromium: Browser, site: str, console: Console
 ) -> None:
-    page = opened(browser, site, console)
+    page = opened(chromium, site, console)
     page.goto("/api/docs")
     expect(page.get_by_role("heading", name="Radar")).to_be_visible(timeout=WAIT)
     listing = page.locator("#operations-incidents-list_incidents_api_v1_incidents_get")
@@ -245,12 +147,12 @@ def test_the_api_reference_renders_under_the_csp(
     console.clean()
 
 
-def test_the_console_watch_sees_a_csp_violation(browser: Browser, site: str) -> None:
+def test_the_console_watch_sees_a_csp_violation(chromium: Browser, site: str) -> None:
     """The watch above can fail: a page on Radar's origin, under Radar's own policy, with an
     inline script and an inline style, is refused both, and each refusal is seen."""
-    policy = browser.new_context().request.get(f"{site}/signin").headers
+    policy = chromium.new_context().request.get(f"{site}/signin").headers
     probe = Console()
-    page = opened(browser, site, probe)
+    page = opened(chromium, site, probe)
     page.route(
         "**/__test__/inline",
         lambda route: route.fulfill(
