@@ -3,6 +3,7 @@ PostgreSQL database, on PostgreSQL too: ``db_url`` is parametrised over both."""
 
 from __future__ import annotations
 
+import functools
 import os
 import shutil
 from collections.abc import Iterator
@@ -10,7 +11,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, make_url, text
 
 from radar.bootstrap import Container, build
 from radar.clock import FrozenClock
@@ -19,13 +20,36 @@ from radar.settings import Settings, normalise_database_url
 from radar.store import migrate
 from radar.store.tables import Base
 
+# The CLI's tables fold at the terminal's width. Tests read them at 200 columns whatever runs
+# them (pytest-xdist gives its workers COLUMNS=80); a test of a narrow terminal sets its own.
+os.environ["COLUMNS"] = "200"
+
 EXAMPLE_POLICY = Path(__file__).parent.parent / "examples" / "policy.yaml"
 START = datetime(2026, 11, 27, 10, 0, tzinfo=UTC)
 
 
+@functools.cache
 def _postgres_url() -> str | None:
-    url = os.environ.get("RADAR_TEST_DATABASE_URL")
-    return normalise_database_url(url) if url else None
+    """The PostgreSQL database the tests use, if any. Under pytest-xdist each worker has a
+    database of its own, ``<name>_<worker>`` (``test_gw0``), made on first use: the workers'
+    tests truncate and rebuild schemas, which must not meet."""
+    given = os.environ.get("RADAR_TEST_DATABASE_URL")
+    if not given:
+        return None
+    url = make_url(normalise_database_url(given))
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if worker is None:
+        return url.render_as_string(hide_password=False)
+    own = url.set(database=f"{url.database}_{worker}")
+    engine = create_engine(url, isolation_level="AUTOCOMMIT")
+    with engine.connect() as conn:
+        found = conn.execute(
+            text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": own.database}
+        ).first()
+        if found is None:
+            conn.execute(text(f'CREATE DATABASE "{own.database}"'))
+    engine.dispose()
+    return own.render_as_string(hide_password=False)
 
 
 BACKENDS = ["sqlite"] + (["postgresql"] if _postgres_url() else [])

@@ -392,3 +392,7 @@ class ClientSettings(BaseSettings):
         "http://127.0.0.1:8080", description="Base URL of the Radar server the CLI talks to."
     )
     token: str = Field("", description="API token the CLI sends as `Authorization: Bearer ...`.")
+    # Read by the global `--tz` option (cli/main.py, cli/times.py), which checks the name.
+    tz: str = Field(
+        "", description="IANA time zone the CLI shows times in; empty: the machine's own zone."
+    )

@@ -61,12 +61,12 @@ def test_answers_outside_the_api_keep_their_own_caching(anonymous: httpx.Client)
 @pytest.mark.parametrize(
     ("method", "path", "allowed"),
     [
-        ("OPTIONS", "/api/v1/incidents", "GET, POST"),
-        ("DELETE", "/api/v1/incidents", "GET, POST"),
-        ("PATCH", "/api/v1/incidents/INC-1", "GET"),
+        ("OPTIONS", "/api/v1/incidents", "GET, HEAD, POST"),
+        ("DELETE", "/api/v1/incidents", "GET, HEAD, POST"),
+        ("PATCH", "/api/v1/incidents/INC-1", "GET, HEAD"),
         ("GET", "/api/v1/incidents/INC-1/resolve", "POST"),
-        ("PUT", "/api/v1/policy", "GET, POST"),
-        ("DELETE", "/integrations/heartbeat/hb_0123456789", "GET, POST"),
+        ("PUT", "/api/v1/policy", "GET, HEAD, POST"),
+        ("DELETE", "/integrations/heartbeat/hb_0123456789", "GET, HEAD, POST"),
         ("GET", "/integrations/grafana/gf_0123456789", "POST, PUT"),
     ],
 )

@@ -127,7 +127,7 @@ def test_the_five_minute_tour_through_the_cli() -> None:
         "--severity",
         "sev2",
     )
-    assert (code, out.strip()) == (0, "INC-1 [sev2] reported, not acknowledged: Checkout down")
+    assert (code, out.strip()) == (0, "INC-1 [sev2] reported, not yet acknowledged: Checkout down")
     radar("incident", "severity", "INC-1", "sev1", "--reason", "Customer data exposed")
     assert "acknowledged by Ana" in radar("incident", "ack", "INC-1")[1]
     radar("incident", "update", "INC-1", "We are still investigating.", "--status", "investigating")
@@ -137,7 +137,7 @@ def test_the_five_minute_tour_through_the_cli() -> None:
     assert "resolved" in out
     code, out, _ = radar("incident", "show", "INC-1", "--json")
     shown = json.loads(out)
-    assert shown["roles"] == {"communications_lead": "Laura"}
+    assert shown["roles"] == {"communications_lead": "laura"}  # the person's id
     assert shown["severity"] == "sev1"
     assert shown["acknowledgement"]["via"] == "cli"
     assert [e["kind"] for e in shown["timeline"]][-1] == "resolved"

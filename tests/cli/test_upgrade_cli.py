@@ -30,7 +30,7 @@ def test_show_says_an_upgrade_waits_for_an_answer() -> None:
     (line,) = [x for x in out.splitlines() if x.startswith("Radar proposes")]
     assert line.startswith("Radar proposes sev1 (since ")
     assert line.endswith("radar incident answer-upgrade INC-1 --accept (or --decline)")
-    assert "upgrade_proposed" in out
+    assert "Proposed an upgrade Sev2 - Major → Sev1 - Critical, as the incident is being" in out
 
 
 @pytest.mark.usefixtures("proposed")

@@ -12,7 +12,7 @@ import pytest
 
 from radar.bootstrap import Container
 from radar.clock import FrozenClock
-from radar.domain.access import Principal
+from radar.domain.access import Principal, UserRole
 from radar.domain.errors import Conflict, Forbidden, InvalidTransition, NotFound
 from radar.domain.incident import Via
 from radar.domain.lifecycle import Status
@@ -40,7 +40,7 @@ def test_a_day_in_the_life_of_an_incident(
     svc.resolve(responder, "INC-1", summary="Rolled back")
     detail = svc.get(responder, "INC-1")
     assert detail.incident.status is Status.RESOLVED
-    assert detail.incident.roles == {Role.COMMUNICATIONS_LEAD: "Laura"}
+    assert detail.incident.roles == {Role.COMMUNICATIONS_LEAD: "laura"}  # the person's id
     ack = detail.incident.acknowledgement
     assert ack is not None
     assert (ack.by, ack.via) == ("Ana", Via.CLI)
@@ -169,12 +169,14 @@ def test_concurrent_changes_to_one_incident_lose_nothing(
     svc = container.incidents
     svc.declare(responder, SEV2)
     levels = ["sev1", "sev3", "sev4", "sev2"]
+    for i in range(1, 24, 3):  # a role goes only to someone Radar knows: an account each
+        container.accounts.create_user(f"person{i}", role=UserRole.RESPONDER)
 
     def work(i: int) -> None:
         if i % 3 == 0:
             svc.post_update(responder, "INC-1", message=f"update {i}")
         elif i % 3 == 1:
-            svc.assign_role(responder, "INC-1", role=Role.DEPUTY, assignee=f"person {i}")
+            svc.assign_role(responder, "INC-1", role=Role.DEPUTY, assignee=f"person{i}")
         else:
             current = svc.get(responder, "INC-1").incident.severity
             target = next(level for level in levels if level != current)

@@ -103,7 +103,7 @@ def test_a_status_update_is_posted_in_the_channel(slack: Slack) -> None:
     slack.radar.incidents.post_update(ANA, "INC-1", message="Rolling back the deploy.")
     run_engine(slack.radar)
     update = posted_in(slack, CHANNEL)[-1]
-    assert update["text"] == "INC-1 · internal update from Ana\nRolling back the deploy."
+    assert update["text"] == "INC-1 · Internal update from Ana\nRolling back the deploy."
 
 
 def test_a_message_in_the_channel_is_a_response(slack: Slack) -> None:
@@ -175,7 +175,7 @@ def test_slack_down_delays_the_channel_and_loses_nothing(db_url: str, clock: Fro
         run_engine(slack.radar)
         card, update = [m["text"] for m in posted_in(slack, CHANNEL)]
         assert card.startswith("INC-1 · Sev2 - Major · Checkout down")
-        assert update == "INC-1 · internal update from Ana\nStill looking."
+        assert update == "INC-1 · Internal update from Ana\nStill looking."
         assert len(kinds(slack.incident()[1], "slack_channel")) == 1
 
 
@@ -205,7 +205,7 @@ def test_a_resend_after_a_crash_finds_the_channel_by_its_name(
         slack.radar.incidents.post_update(ANA, "INC-1", message="Found it.")
         run_engine(slack.radar)
         assert [m["text"] for m in posted_in(slack, CHANNEL)] == [
-            "INC-1 · internal update from Ana\nFound it."
+            "INC-1 · Internal update from Ana\nFound it."
         ]
 
 

@@ -132,12 +132,13 @@ def test_severity_changes_and_a_bad_level_is_refused(slack: Slack) -> None:
 def test_role_by_mention_maps_the_slack_id_to_the_person(slack: Slack) -> None:
     account(slack.radar, "laura")
     said = say(slack, "role INC-1 comms <@U0SAM0002|sam.ortega>")
-    assert said == "sam is now the communications lead of INC-1 (Checkout down)."
-    assert say(slack, "role commander @Joan Soler") == (
-        "Joan Soler is now the commander of INC-1 (Checkout down)."
+    assert said == "Sam Ortega (sam) is now the communications lead of INC-1 (Checkout down)."
+    # Someone Radar does not know is refused (tests/integration/test_slack_roles.py).
+    assert say(slack, "role commander @Joan Soler").startswith(
+        "INC-1: no person or account 'Joan Soler'"
     )
     incident, _ = slack.incident()
-    assert dict(incident.roles) == {Role.COMMUNICATIONS_LEAD: "sam", Role.COMMANDER: "Joan Soler"}
+    assert dict(incident.roles) == {Role.COMMUNICATIONS_LEAD: "sam"}
     participants = slack.radar.incidents.get(ANA, "INC-1").participants
     assert ("sam", "role") in participants
     said = say(slack, "role INC-1 deputy <@U0STRANGER>")
@@ -154,7 +155,8 @@ def test_status_lists_what_the_person_may_see(slack: Slack) -> None:
     slack.radar.incidents.declare(ANA, Declaration("Search is slow", "catalog", "sev3"))
     slack.radar.incidents.resolve(ANA, "INC-1", summary="Fixed.")
     assert say(slack, "status") == (
-        "Open incidents, newest first:\n• INC-3 Search is slow: sev3, reported, not acknowledged"
+        "Open incidents, newest first:\n"
+        "• INC-3 Search is slow: sev3, reported, not yet acknowledged"
     )
     seen_by_admin = say(slack, "status", user=ANA_SLACK).splitlines()
     assert [line.split(":")[0] for line in seen_by_admin[1:]] == [
@@ -162,9 +164,11 @@ def test_status_lists_what_the_person_may_see(slack: Slack) -> None:
         f"• {secret.reference} Card data exposed",
     ]
     assert say(slack, "status INC-1") == (
-        "INC-1 Checkout down: sev2, resolved, not acknowledged.\n"
+        "INC-1 Checkout down: sev2, resolved, never acknowledged.\n"
         "Service checkout; roles: none yet.\n"
-        "Resolved: Fixed.\n"
+        "Latest, newest first:\n"
+        "• Ana: Resolved: Fixed.\n"
+        "• Ana: Declared Sev2 - Major\n"
         f"{PUBLIC_URL}/incidents/INC-1"
     )
 

@@ -97,7 +97,8 @@ def test_a_worker_killed_at_random_moments_loses_nothing(
     db = w.engine_for(db_url)
     rng = random.Random(4)
     kills, expected = 12, incidents * STEPS * len(TARGETS)
-    progress, begun = [], set()
+    progress: list[int] = []
+    begun: Counter[int] = Counter()  # per notification: the kills that fell while it was sending
     for n in range(kills):
         # Moments picked from the work: every third kill falls as the process starts up; the
         # others once it has sent a random number more (its first pass reads the policy, then
@@ -113,7 +114,7 @@ def test_a_worker_killed_at_random_moments_loses_nothing(
                 lambda goal=goal: w.progress(db)["sent"] >= min(goal, expected),  # type: ignore[misc]
                 [worker],
             )
-            begun |= w.freeze_and_kill(db, worker)
+            begun.update(w.freeze_and_kill(db, worker))
         progress.append(w.progress(db)["sent"])
     # The kills fell while there was work in hand, not only before or after it.
     assert len({p for p in progress if 0 < p < expected}) >= 3, progress
@@ -126,12 +127,16 @@ def test_a_worker_killed_at_random_moments_loses_nothing(
     assert set(per_step.values()) == {1}
     assert w.progress(db)["queued"] == expected
     # Every notification was delivered; only a send begun when its worker was killed was
-    # made again, once.
+    # made again, once for each kill that fell during it (a busy machine can let a second
+    # worker take it up and be killed in the same send).
     sent = recorded(tmp_path / "sent.jsonl")
     assert len(sent) == expected
-    repeated = {k for k, times in sent.items() if times > 1}
-    assert set(sent.values()) <= {1, 2}
-    assert repeated <= w.keys_of(db, begun)
+    allowed = Counter(dict.fromkeys(sent, 1))
+    for ident, kills in begun.items():
+        (key,) = w.keys_of(db, {ident})
+        allowed[key] += kills
+    too_many = {k: times for k, times in sent.items() if times > allowed[k]}
+    assert too_many == {}, (too_many, begun)
     db.dispose()
 
 

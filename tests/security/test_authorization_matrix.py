@@ -78,6 +78,9 @@ RULES: dict[tuple[str, str], Call] = {
     ("GET", f"/api/v1/incidents/{INC}"): Call(Rule.READ, incident=True),
     ("GET", f"/api/v1/incidents/{INC}/plan"): Call(Rule.READ, incident=True),
     ("POST", f"/api/v1/incidents/{INC}/acknowledge"): Call(Rule.RESPOND, incident=True),
+    ("POST", f"/api/v1/incidents/{INC}/report-anyway"): Call(
+        Rule.REPORT, {"severity": "sev3", "reason": "Customers noticed."}, incident=True
+    ),
     ("POST", f"/api/v1/incidents/{INC}/updates"): Call(Rule.RESPOND, UPDATE, incident=True),
     ("POST", f"/api/v1/incidents/{INC}/severity"): Call(
         Rule.RESPOND, {"severity": "sev3", "reason": "Smaller than feared."}, incident=True
@@ -88,6 +91,7 @@ RULES: dict[tuple[str, str], Call] = {
     ("PUT", f"/api/v1/incidents/{INC}/roles/{{role}}"): Call(
         Rule.RESPOND, {"assignee": "Ana"}, incident=True
     ),
+    ("GET", f"/api/v1/incidents/{INC}/role-candidates"): Call(Rule.READ, incident=True),
     ("POST", f"/api/v1/incidents/{INC}/participants"): Call(
         Rule.RESPOND, {"username": "joan"}, incident=True
     ),
@@ -109,6 +113,9 @@ RULES: dict[tuple[str, str], Call] = {
     ),
     ("POST", "/api/v1/triage"): Call(Rule.READ, {"answers": []}),
     ("GET", "/api/v1/audit"): Call(Rule.ADMIN),
+    ("GET", "/api/v1/status/components"): Call(Rule.READ),
+    ("PUT", "/api/v1/status/components/{service}"): Call(Rule.RESPOND, {"state": "major_outage"}),
+    ("DELETE", "/api/v1/status/components/{service}"): Call(Rule.RESPOND),
     # The web UI
     ("GET", "/static"): Call(Rule.PUBLIC),
     ("GET", "/signin"): Call(Rule.PUBLIC),
@@ -117,6 +124,11 @@ RULES: dict[tuple[str, str], Call] = {
     ("POST", "/signin"): Call(Rule.PUBLIC, form={"username": "val", "password": PASSWORD}),
     ("GET", "/status"): Call(Rule.PUBLIC),
     ("GET", "/status/feed.atom"): Call(Rule.PUBLIC),
+    ("GET", "/status/components"): Call(Rule.SIGNED_IN),
+    ("POST", "/status/components/{service}"): Call(
+        Rule.WEB_RESPOND, form={"state": "major_outage"}
+    ),
+    ("POST", "/status/components/{service}/release"): Call(Rule.WEB_RESPOND),
     ("POST", "/signout"): Call(Rule.SIGNED_IN),
     ("GET", "/account/password"): Call(Rule.SIGNED_IN),
     ("POST", "/account/password"): Call(Rule.SIGNED_IN, form={"current": "not it"}),
@@ -142,6 +154,9 @@ RULES: dict[tuple[str, str], Call] = {
         Rule.WEB_RESPOND, form={"reason": "Back."}, incident=True
     ),
     ("POST", "/incidents/{reference}/close"): Call(Rule.WEB_RESPOND, incident=True),
+    ("POST", "/incidents/{reference}/report-anyway"): Call(
+        Rule.WEB_REPORT, form={"severity": "sev3", "reason": "Customers noticed."}, incident=True
+    ),
     ("POST", "/incidents/{reference}/severity"): Call(
         Rule.WEB_RESPOND, form={"severity": "sev3", "reason": "Smaller."}, incident=True
     ),
@@ -189,6 +204,7 @@ def concrete(path: str, incident: str) -> str:
         path.replace(INC, incident)
         .replace("{reference}", incident)
         .replace("{role}", "commander")
+        .replace("{service}", "checkout")
         .replace("{key}", "rk_not_a_key_at_all")
         .replace("{tokens}", "not-a-token")
         .replace("{token}", "not-a-token")

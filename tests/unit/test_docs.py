@@ -41,7 +41,7 @@ def test_every_setting_is_documented_once() -> None:
 # Variables the docs name that Radar itself does not read: the test suite does, in this file.
 NOT_SETTINGS = {
     "RADAR_TEST_DATABASE_URL": "tests/conftest.py",
-    "RADAR_REQUIRE_BROWSER": "tests/web/test_browser.py",
+    "RADAR_REQUIRE_BROWSER": "tests/support/browser.py",
 }
 VARIABLE = re.compile(r"\bRADAR_[A-Z0-9_]*\*?")
 
@@ -213,10 +213,14 @@ def check_command(words: list[str]) -> tuple[tuple[str, ...], str | None]:
         if not rest or PLACEHOLDER.fullmatch(_bare(rest[0])):
             return path, None  # a group named on its own (`radar policy`), or a placeholder
         word = _bare(rest.pop(0))
-        if word.startswith("-"):  # only --help, today
-            name = word.partition("=")[0]
-            if name not in _options(command):
+        if word.startswith("-"):  # --help; `radar --tz ZONE ...`
+            name, eq, _ = word.partition("=")
+            known_here = _options(command)
+            if name not in known_here:
                 return path, f"unknown option {name!r} of `{' '.join(path)}`"
+            option = known_here[name]
+            if not option.is_flag and not option.count and not eq and rest:
+                rest.pop(0)  # the option's value
             continue
         if word not in command.commands:
             known = ", ".join(sorted(command.commands))

@@ -52,6 +52,9 @@ ACTIONS: dict[Action, Callable[[Incident], inc.Change]] = {
     Action.REOPEN: lambda i: inc.reopen(i, ANA, LATER, reason="It is back"),
     Action.CLOSE: lambda i: inc.close(i, ANA, LATER),
     Action.DECLINE: lambda i: inc.decline(i, ANA, LATER, reason="A single customer's typo"),
+    Action.REPORT_ANYWAY: lambda i: inc.report_anyway(
+        POLICY, i, ANA, LATER, severity="sev3", reason="Three customers wrote in"
+    ),
 }
 
 ALLOWED = [(s, a) for s in Status for a in Action if a in ALLOWED_ACTIONS[s]]
@@ -106,10 +109,42 @@ def test_status_update_moves_only_along_the_lifecycle(status: Status, target: St
             inc.post_update(incident, ANA, LATER, message="x", status=target)
 
 
-def test_final_statuses_allow_nothing() -> None:
+def test_closed_allows_nothing_and_declined_only_reporting_anyway() -> None:
+    assert not ALLOWED_ACTIONS[Status.CLOSED]
+    assert ALLOWED_ACTIONS[Status.DECLINED] == {Action.REPORT_ANYWAY}
     for status in (Status.CLOSED, Status.DECLINED):
-        assert not ALLOWED_ACTIONS[status]
         assert not STATUS_CHANGES[status]
+
+
+def test_a_declined_report_reported_anyway_is_back_in_triage_at_the_chosen_level() -> None:
+    declined, _ = inc.decline(incident_in(Status.REPORTED), ANA, T0, reason="A typo")
+    after, events = inc.report_anyway(
+        POLICY, declined, ANA, LATER, severity="sev2", reason="Every checkout fails"
+    )
+    assert (after.status, after.severity) == (Status.REPORTED, "sev2")
+    assert after.closed_at is None
+    assert after.decline_reason is None
+    entry = events[0].entry()
+    assert (entry.kind, entry.field, entry.new, entry.message) == (
+        "reported_anyway",
+        "severity",
+        "sev2",
+        "Every checkout fails",
+    )
+
+
+def test_refusals_name_what_is_allowed_in_words() -> None:
+    with pytest.raises(InvalidTransition) as refused:
+        inc.acknowledge(incident_in(Status.RESOLVED), ANA, LATER)
+    assert refused.value.message == (
+        "cannot acknowledge INC-7: it is resolved; "
+        "allowed now: post an update, assign a role, reopen, close"
+    )
+    with pytest.raises(InvalidTransition) as moved:
+        inc.post_update(
+            incident_in(Status.RESOLVED), ANA, LATER, message="x", status=Status.MONITORING
+        )
+    assert "allowed now: post an update, assign a role, reopen, close" in moved.value.message
 
 
 def test_reported_is_the_only_status_that_can_be_declined() -> None:

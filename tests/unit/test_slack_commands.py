@@ -69,6 +69,8 @@ from radar.integrations.slack_commands import Command, invocation, parse
             Command("role", role=Role.COMMANDER, assignee_slack="U0SAM0002"),
         ),
         ("role deputy @ana", Command("role", role=Role.DEPUTY, assignee="ana")),
+        # Nobody named: Radar offers whom it knows in a modal.
+        ("role INC-1 comms", Command("role", reference="INC-1", role=Role.COMMUNICATIONS_LEAD)),
         ("role ic Joan Soler", Command("role", role=Role.COMMANDER, assignee="Joan Soler")),
         ("frobnicate INC-1", Command("unknown", word="frobnicate")),
         (
@@ -93,7 +95,6 @@ def test_a_command_is_parsed(text: str, expected: Command) -> None:
         ("resolve", "`resolve` takes a summary: resolve [INC-n] <summary>"),
         ("severity INC-1 sev1", "`severity` takes a level and a reason: "),
         ("role INC-1 boss @ana", "`role` takes a role (commander, comms or deputy)"),
-        ("role INC-1 comms", "`role` takes a role (commander, comms or deputy)"),
         ("role INC-1 comms @", "`role` takes a role (commander, comms or deputy)"),
         ("ack INC-1 now please", "`ack` takes nothing more: ack [INC-n]"),
         ("status INC-1 INC-2", "`status` takes nothing more: status [INC-n]"),

@@ -123,7 +123,9 @@ def test_a_proposed_upgrade_is_answered_by_keyboard(
     maria.goto("/incidents/INC-2")
     tab_to(maria, "Decline")
     maria.keyboard.press("Space")
-    expect(maria.locator("#timeline")).to_contain_text("declined the proposed upgrade to sev1")
+    expect(maria.locator("#timeline")).to_contain_text(
+        "Declined the proposed upgrade to Sev1 - Critical; stays Sev2 - Major"
+    )
     expect(maria.locator("#proposal")).to_be_empty()
     expect(maria.locator(".sev")).to_have_text("Sev2 - Major")
     console.clean()

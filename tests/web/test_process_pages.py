@@ -76,7 +76,7 @@ def test_process_page_shows_the_definition_and_every_level(
     assert answer.status_code == 200
     seen = part(answer.text, "incident")
     assert "An incident is an event that disrupts one of our services" in seen
-    assert "Ask first: Does this need an emergency response?" in seen
+    assert "The test: Does this need an emergency response?" in seen
     for s in container.policies.current().policy.severities:
         level = part(answer.text, f"level-{s.id}")
         assert level.startswith(s.name)
@@ -126,7 +126,7 @@ def test_the_version_and_its_history_show_newest_first(
     assert part(page, "version").startswith(
         "Policy version 2, applied by laura on 2026-11-27 12:00 UTC from the file policy-v2.yaml."
     )
-    assert "Ask first: Would you wake someone up for this?" in part(page, "incident")
+    assert "The test: Would you wake someone up for this?" in part(page, "incident")
     history = part(page, "history")
     newest = "2 (running) 2026-11-27 12:00 UTC laura policy-v2.yaml"
     oldest = "1 2026-11-27 10:00 UTC test examples/policy.yaml"

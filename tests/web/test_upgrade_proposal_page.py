@@ -78,7 +78,8 @@ def test_declining_keeps_the_level_and_hides_the_notice(
     assert [e.actor for e in detail.timeline if e.kind == "upgrade_declined"] == ["María Soto"]
     room = browser.get("/incidents/INC-1").text
     assert NOTICE not in room
-    assert "declined the proposed upgrade to sev1; sev2 stays" in room  # on the timeline
+    # On the timeline, in words.
+    assert "Declined the proposed upgrade to Sev1 - Critical; stays Sev2 - Major" in room
 
 
 def test_nothing_proposed_shows_no_notice_and_an_answer_is_refused(

@@ -12,6 +12,7 @@ from fastapi.routing import APIRoute
 import radar
 from radar.api import errors
 from radar.api.audit import AuditMiddleware
+from radar.api.head import HeadAsGet
 from radar.api.headers import SecurityHeaders
 from radar.api.limits import MAX_BODY, DeclaredBodyLimit
 from radar.api.ratelimit import RateLimits
@@ -23,6 +24,7 @@ from radar.api.routes import (
     intake,
     policy,
     slack,
+    status,
     triage,
     twilio,
 )
@@ -40,6 +42,7 @@ ALL_ROUTERS = (
     twilio.router,
     slack.router,
     audit.router,
+    status.router,
 )
 
 
@@ -82,7 +85,8 @@ def _errors_documented(router: APIRouter) -> Responses | None:
 
 
 def _harden(app: FastAPI, container: Container) -> None:
-    """The edges every request passes, outermost last: body limits, rate limits, headers."""
+    """The edges every request passes, outermost last: body limits, rate limits, headers,
+    HEAD as GET."""
     intake_paths = tuple(
         route.path.split("{", 1)[0] for route in intake.router.routes if isinstance(route, APIRoute)
     )
@@ -91,3 +95,4 @@ def _harden(app: FastAPI, container: Container) -> None:
     app.add_middleware(RateLimits, seconds=lambda: (container.clock.now() - start).total_seconds())
     https = container.settings.effective_public_url.startswith("https://")
     app.add_middleware(SecurityHeaders, https=https)
+    app.add_middleware(HeadAsGet)

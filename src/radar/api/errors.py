@@ -20,6 +20,7 @@ from starlette.middleware.body_limit import MAX_BODY_SIZE_SCOPE_KEY
 from starlette.routing import Match, Mount
 from starlette.types import Receive, Scope, Send
 
+from radar.api import validation
 from radar.api.headers import API_PATH, SECRET_PATHS, security_headers
 from radar.domain.errors import (
     Conflict,
@@ -84,13 +85,6 @@ async def _radar_error(_: Request, exc: Exception) -> JSONResponse:
     return JSONResponse(body, status_code=_status_for(exc), headers=headers)
 
 
-def _field(loc: Sequence[Any]) -> str:
-    parts = [str(p) for p in loc]
-    if parts and parts[0] in ("body", "query", "path", "header"):
-        parts = parts[1:]
-    return ".".join(parts) or "body"
-
-
 async def _unauthenticated(request: Request) -> JSONResponse | None:
     """FastAPI parses the body before dependencies run, so a malformed request would be told
     about its body before being told it has no valid token. Check the token first."""
@@ -121,20 +115,12 @@ async def _validation_error(request: Request, exc: Exception) -> JSONResponse:
         detail = next(e for e in errors if e.get("type") == "json_invalid")
         message = f"the request body is not valid JSON: {detail.get('ctx', {}).get('error', '')}"
         return JSONResponse(error_body("malformed_json", message.strip(": "), "body"), 400)
-    problems = [Problem(_field(e["loc"]), _message(e)) for e in errors]
+    problems = [Problem(validation.field(e["loc"]), validation.message(e)) for e in errors]
     first = problems[0]
     message = f"{first.field}: {first.message}" if first.field else first.message
     if len(problems) > 1:
         message += f" (and {len(problems) - 1} more)"
     return JSONResponse(error_body("invalid_input", message, first.field, problems), 422)
-
-
-def _message(err: dict[str, Any]) -> str:
-    if err.get("type") == "extra_forbidden":
-        return "unknown field"
-    if err.get("type") == "missing":
-        return "this field is required"
-    return str(err.get("msg", "invalid value"))
 
 
 # The methods a 405's Allow header may name (no route answers OPTIONS or TRACE).
@@ -181,7 +167,12 @@ def allowed_methods(request: Request) -> str:
     return ", ".join(
         method
         for method in METHODS
-        if any(r.matches({**request.scope, "method": method})[0] is Match.FULL for r in routes)
+        # HEAD is answered wherever GET is (api/head.py).
+        if any(
+            r.matches({**request.scope, "method": "GET" if method == "HEAD" else method})[0]
+            is Match.FULL
+            for r in routes
+        )
     )
 
 

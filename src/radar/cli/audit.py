@@ -25,7 +25,7 @@ def list_(
     refused: Annotated[
         bool | None, typer.Option("--refused/--done", help="Only refused, or only done.")
     ] = None,
-    limit: Annotated[int, typer.Option(min=1, max=200)] = 50,
+    limit: Annotated[int, typer.Option(min=1, max=200, help="How many to show at most.")] = 50,
     cursor: Annotated[str | None, typer.Option(help="Next page, from a previous list.")] = None,
     as_json: Json = False,
 ) -> None:

@@ -12,6 +12,7 @@ import typer
 from pydantic import ValidationError
 from rich.console import Console
 
+from radar.api import validation
 from radar.domain.access import Principal, User, UserRole
 from radar.settings import ClientSettings, Settings
 
@@ -66,14 +67,14 @@ def settings() -> Settings:
     except ValidationError as exc:
         first = exc.errors()[0]
         name = "RADAR_" + str(first["loc"][0]).upper() if first["loc"] else "RADAR_*"
-        raise fail(f"{name}: {first['msg']}", EXIT_USAGE) from None
+        raise fail(f"{name}: {validation.message(first)}", EXIT_USAGE) from None
 
 
 def client_settings() -> ClientSettings:
     try:
         return ClientSettings()
     except ValidationError as exc:
-        raise fail(f"client settings: {exc.errors()[0]['msg']}", EXIT_USAGE) from None
+        raise fail(f"client settings: {validation.message(exc.errors()[0])}", EXIT_USAGE) from None
 
 
 @contextmanager

@@ -12,7 +12,9 @@ app = typer.Typer(help="Database schema migrations.", no_args_is_help=True)
 
 
 @app.command()
-def upgrade(revision: Annotated[str, typer.Argument()] = "head") -> None:
+def upgrade(
+    revision: Annotated[str, typer.Argument(help="Target revision; default the newest.")] = "head",
+) -> None:
     """Migrate the database to the newest schema (or REVISION). Safe to run again."""
     with container() as c:
         before, after = c.database.upgrade(revision)

@@ -9,11 +9,14 @@ from datetime import datetime
 from typing import Annotated, Any
 
 import typer
-from rich.table import Table
+from rich.table import Column, Table
 
+from radar.cli import times
 from radar.cli.client import ApiError, RadarClient
 from radar.cli.context import EXIT_REFUSED, EXIT_USAGE, client_settings, fail, guide_answers, out
+from radar.domain.lifecycle import Status
 from radar.domain.roles import Role
+from radar.domain.wording import ROLE_LABELS, Worded
 
 app = typer.Typer(help="Declare and work incidents through the API.", no_args_is_help=True)
 Ref = Annotated[str, typer.Argument(help="INC-42 or 42.")]
@@ -32,22 +35,32 @@ def client() -> Iterator[RadarClient]:
         client.close()
 
 
-def _when(value: str | None) -> str:
-    if not value:
-        return ""
-    return datetime.fromisoformat(value).astimezone().strftime("%Y-%m-%d %H:%M")
+def _when(value: str | datetime | None) -> str:
+    """``2026-12-02 18:41 CET``: in the zone of ``--tz``/``RADAR_TZ`` (``cli/times.py``)."""
+    return times.when(value)
 
 
 def emit(data: Any, as_json: bool) -> None:
     if as_json:
         print(json.dumps(data, indent=2))
+    elif data["status"] == "declined":  # its level was only recorded: it means nothing
+        out.print(f"{data['reference']} declined, not an incident: {data['title']}", markup=False)
     else:
-        ack = data["acknowledgement"]
-        state = f"acknowledged by {ack['by']}" if ack else "not acknowledged"
+        state = _acknowledged(data)
         out.print(
             f"{data['reference']} [{data['severity']}] {data['status']}, {state}: {data['title']}",
             markup=False,
         )
+
+
+def _acknowledged(data: dict[str, Any]) -> str:
+    """The acknowledgement in the API's words, with what came before ("acknowledged at Sev2 -
+    Major by Laura Gómez (web); Sev1 - Critical not yet acknowledged"); a server too old to
+    word it gets the plain fact."""
+    if data.get("acknowledgement_text"):
+        return str(data["acknowledgement_text"])
+    ack = data["acknowledgement"]
+    return f"acknowledged by {ack['by']}" if ack else "not acknowledged"
 
 
 def _call(method: str, path: str, as_json: bool, **kwargs: Any) -> None:
@@ -90,9 +103,15 @@ def declare(
     _call("POST", "/api/v1/incidents", as_json, json=body)
 
 
+_NONE = {True: "No open incidents.", False: "No ended incidents.", None: "No incidents yet."}
+
+
 @app.command("list")
 def list_(
-    status: Annotated[list[str] | None, typer.Option(help="Only this status (repeatable).")] = None,
+    status: Annotated[
+        list[str] | None,
+        typer.Option(help=f"Only this status (repeatable): {', '.join(Status)}."),
+    ] = None,
     severity: Annotated[list[str] | None, typer.Option(help="Only this severity.")] = None,
     service: Annotated[list[str] | None, typer.Option(help="Only this service.")] = None,
     open_: Annotated[
@@ -102,9 +121,13 @@ def list_(
         bool | None, typer.Option("--drill/--real", help="Only drills, or only real incidents.")
     ] = None,
     search: Annotated[
-        str | None, typer.Option(help="Text in the title, description or decline reason.")
+        str | None,
+        typer.Option(
+            help="Text, in any case, in the title, description, updates, resolution summary "
+            "or reasons given."
+        ),
     ] = None,
-    limit: Annotated[int, typer.Option(min=1, max=200)] = 50,
+    limit: Annotated[int, typer.Option(min=1, max=200, help="How many to show at most.")] = 50,
     cursor: Annotated[str | None, typer.Option(help="Next page, from a previous list.")] = None,
     as_json: Json = False,
 ) -> None:
@@ -126,11 +149,18 @@ def list_(
     if as_json:
         print(json.dumps(page, indent=2))
         return
-    table = Table("Ref", "Sev", "Status", "Ack", "Service", "Title", "Declared")
+    if not page["items"]:
+        filtered = len(params) > (1 if open_ is None else 2)  # more than limit (and --open)
+        out.print("No incidents match." if filtered or cursor else _NONE.get(open_, ""))
+        return
+    # The acknowledgement is said in words; its column keeps room for "acknowledged" whole, so
+    # even 80 columns wrap the words rather than cut them.
+    ack = Column("Ack", min_width=14)
+    table = Table("Ref", "Sev", "Status", ack, "Service", "Title", "Declared")
     for i in page["items"]:
-        ack = "yes" if i["acknowledgement"] else "no"
-        row = (i["reference"], i["severity"], i["status"], ack, i["service"], i["title"])
-        table.add_row(*row, _when(i["declared_at"]))
+        level = "-" if i["status"] == "declined" else i["severity"]  # not an incident
+        first = (i["reference"], level, i["status"], _acknowledged(i))
+        table.add_row(*first, i["service"], i["title"], _when(i["declared_at"]))
     out.print(table)
     if page["next_cursor"]:
         out.print(f"more: radar incident list --cursor {page['next_cursor']}")
@@ -147,7 +177,7 @@ def show(incident: Ref, as_json: Json = False) -> None:
     emit(data, False)
     out.print(f"service {data['service']}, reported by {data['reporter']}", markup=False)
     for role, who in data["roles"].items():
-        out.print(f"{role}: {who}", markup=False)
+        out.print(f"{ROLE_LABELS.get(role, role)}: {who}", markup=False)
     if data.get("proposed_severity"):
         ref = data["reference"]
         out.print(
@@ -155,12 +185,17 @@ def show(incident: Ref, as_json: Json = False) -> None:
             f"radar incident answer-upgrade {ref} --accept (or --decline)",
             markup=False,
         )
-    table = Table("When", "Who", "What", "Detail")
+    table = Table("When", "Who", "What")
     for e in data["timeline"]:
-        change = f"{e['field']}: {e['old'] or '-'} -> {e['new'] or '-'}" if e["field"] else ""
-        detail = " ".join(x for x in (change, e["message"] or "") if x)
-        table.add_row(_when(e["at"]), e["actor"], e["kind"], detail)
+        table.add_row(_when(e["at"]), e["actor"], _words(e))
     out.print(table)
+
+
+def _words(entry: dict[str, Any]) -> str:
+    """An entry in the API's words (what changed, then why), an instant in it in local time."""
+    due = datetime.fromisoformat(entry["due"]) if entry.get("due") else None
+    worded = Worded(entry["what"], entry.get("why"), entry.get("public", False), due)
+    return worded.text(_when)
 
 
 @app.command()
@@ -291,15 +326,30 @@ def answer_upgrade(
 def assign(
     incident: Ref,
     role: Annotated[Role, typer.Argument(help="commander, communications_lead or deputy.")],
-    person: Annotated[str | None, typer.Argument(help="Who; leave out with --clear.")] = None,
+    person: Annotated[
+        str | None,
+        typer.Argument(
+            help="Who: the id of a person of the policy or of an account (their name or Slack "
+            "id also finds them); leave out with --clear."
+        ),
+    ] = None,
     clear: Annotated[bool, typer.Option("--clear", help="Leave the role unassigned.")] = False,
     as_json: Json = False,
 ) -> None:
-    """Assign an incident role to a person."""
+    """Assign an incident role to someone Radar knows, and say who holds it now."""
     if (person is None) != clear:
         raise fail("give a PERSON, or --clear to unassign the role", EXIT_USAGE)
     body = {"assignee": None if clear else person}
-    _call("PUT", f"/api/v1/incidents/{incident}/roles/{role.value}", as_json, json=body)
+    with client() as api:
+        done = api.call("PUT", f"/api/v1/incidents/{incident}/roles/{role.value}", json=body)
+    if as_json:
+        print(json.dumps(done, indent=2))
+        return
+    holder, held = done.get("holder"), done["roles"].get(role.value)
+    who = f"{holder['name']} ({holder['id']})" if holder else held or "nobody"
+    if holder and holder["name"] == holder["id"]:
+        who = holder["id"]
+    out.print(f"{done['reference']} {role.value.replace('_', ' ')}: {who}", markup=False)
 
 
 @app.command()
@@ -328,3 +378,15 @@ def decline(
     if ticket:
         body["ticket_url"] = ticket
     _call("POST", f"/api/v1/incidents/{incident}/decline", as_json, json=body)
+
+
+@app.command("report-anyway")
+def report_anyway(
+    incident: Ref,
+    level: Annotated[str, typer.Argument(help="The severity it is reported at, e.g. sev3.")],
+    reason: Annotated[str, typer.Option(help="Why it is an incident after all (required).")],
+    as_json: Json = False,
+) -> None:
+    """A declined report is an incident after all: report it at LEVEL; its response starts."""
+    body = {"severity": level, "reason": reason}
+    _call("POST", f"/api/v1/incidents/{incident}/report-anyway", as_json, json=body)

@@ -7,6 +7,7 @@ from typing import Annotated
 
 import typer
 
+from radar.cli import times
 from radar.cli.context import container, local_admin, out
 from radar.domain import duration
 from radar.domain.alerts import Kind
@@ -65,14 +66,16 @@ def list_() -> None:
     with container() as c:
         found = c.ingest.integrations(local_admin())
     for i in found:
-        state = f"revoked {i.revoked_at:%Y-%m-%d}" if i.revoked_at else "active"
+        state = f"revoked {times.day(i.revoked_at)}" if i.revoked_at else "active"
         out.print(
             f"{i.id}\t{i.prefix}…\t{i.kind.value}\t{i.service}\t{i.name}\t{state}", markup=False
         )
 
 
 @app.command()
-def revoke(integration_id: int) -> None:
+def revoke(
+    integration_id: Annotated[int, typer.Argument(help="The key's id from `integration list`.")],
+) -> None:
     """Stop accepting events with this key."""
     with container() as c:
         c.ingest.revoke(local_admin(), integration_id)

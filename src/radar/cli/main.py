@@ -3,32 +3,41 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 import typer
 from typer.core import TyperGroup
 
+import radar
 from radar.cli import (
     audit,
     db,
+    helptext,
     incident,
     integration,
     notify,
     policy,
     serve,
     slack,
+    status,
+    times,
     token,
     triage,
     user,
     worker,
 )
 from radar.cli.client import ApiError
-from radar.cli.context import EXIT_REFUSED, EXIT_USAGE, fail
+from radar.cli.context import EXIT_REFUSED, EXIT_USAGE, fail, out
 from radar.domain.errors import InvalidInput, RadarError
 
 
 class _Radar(TyperGroup):
-    """Turns Radar's errors into one line on stderr, wherever in the command tree they rise."""
+    """Turns Radar's errors into one line on stderr, wherever in the command tree they rise;
+    and gives the whole tree's help in words (cli/helptext.py), once it is built."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        helptext.words_for(self)
 
     def invoke(self, ctx: Any) -> Any:  # a typer (click) Context
         try:
@@ -73,6 +82,45 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     add_completion=False,
 )
+
+
+def _version(value: bool) -> None:
+    if value:
+        out.print(f"radar {radar.__version__}", markup=False, highlight=False)
+        raise typer.Exit()
+
+
+@app.callback()
+def _everywhere(
+    ctx: typer.Context,
+    tz: Annotated[
+        str | None,
+        typer.Option(
+            "--tz",
+            envvar="RADAR_TZ",
+            show_envvar=False,
+            metavar="ZONE",
+            help="Show times in this IANA time zone, such as Europe/Madrid or UTC "
+            "(also RADAR_TZ; default: this machine's zone).",
+        ),
+    ] = None,
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version",
+            is_eager=True,
+            callback=_version,
+            expose_value=False,
+            help="Print Radar's version and exit.",
+        ),
+    ] = False,
+) -> None:
+    """Options for every command."""
+    source = ctx.get_parameter_source("tz")
+    env = source is not None and source.name == "ENVIRONMENT"
+    times.choose(tz, "RADAR_TZ" if env else "--tz")
+
+
 app.command("serve")(serve.serve)
 app.command("triage")(triage.triage)
 app.command("worker")(worker.worker)
@@ -85,6 +133,7 @@ app.add_typer(notify.app, name="notify")
 app.add_typer(integration.app, name="integration")
 app.add_typer(audit.app, name="audit")
 app.add_typer(slack.app, name="slack")
+app.add_typer(status.app, name="status")
 
 
 def main() -> None:

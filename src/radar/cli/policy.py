@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from radar.cli import simulate
+from radar.cli import simulate, times
 from radar.cli.context import EXIT_USAGE, container, err, fail, out, settings
 from radar.domain.errors import PolicyError, Problem
 
@@ -79,7 +79,8 @@ def check(
         from radar.bootstrap import configured_channels
         from radar.domain import reach
 
-        warnings += reach.unconfigured(found.policy, configured_channels(settings()))
+        unreachable = reach.unconfigured(found.policy, configured_channels(settings()))
+        warnings += [found.locate(w) for w in unreachable]
     _print(warnings, "warning: ")
     p = found.policy
     verdict = "not ok under --strict" if strict and warnings else "ok"
@@ -98,10 +99,17 @@ def apply(
     file: FileArg,
     author: Annotated[str, typer.Option(help="Who applies it, for the history.")] = "cli",
     if_changed: Annotated[
-        bool, typer.Option("--if-changed", help="Do nothing when FILE already runs.")
-    ] = False,
+        bool,
+        typer.Option(
+            "--if-changed/--always",
+            help="--if-changed (the default): store nothing when FILE says what already runs "
+            "(the same text, or only comments or layout differ). --always: store it as a new "
+            "version even then.",
+        ),
+    ] = True,
 ) -> None:
-    """Store FILE as the new policy version. A file with any error is refused whole."""
+    """Store FILE as the new policy version, unless it is the one that runs. A file with any
+    error is refused whole."""
     text = read_policy(file)
     with container() as c:
         try:
@@ -113,7 +121,14 @@ def apply(
     _print(result.warnings, "warning: ")
     v = result.version
     if not result.created:
-        out.print(f"policy version {v.id} already runs {file}; nothing to do")
+        if result.text_differs:
+            out.print(
+                f"policy version {v.id} already runs what {file} says (only comments or layout "
+                "differ); nothing to do (--always stores it as a new version)",
+                markup=False,
+            )
+        else:
+            out.print(f"policy version {v.id} already runs {file}; nothing to do", markup=False)
         return
     out.print(f"policy version {v.id} applied from {file}")
     for line in result.changes:
@@ -203,7 +218,7 @@ def history() -> None:
     with container() as c:
         versions = c.policies.history()
     for v in versions:
-        when = v.created_at.strftime("%Y-%m-%d %H:%M UTC")
+        when = times.when(v.created_at)
         out.print(f"{v.id}  {when}  {v.author}  {v.filename}  sha256:{v.content_hash[:12]}")
 
 

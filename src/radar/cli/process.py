@@ -5,7 +5,7 @@ from __future__ import annotations
 from rich.table import Table
 
 from radar.cli.context import out
-from radar.domain import preview
+from radar.domain import preview, triage
 from radar.domain.calendar import WEEKDAYS
 from radar.domain.policy import Policy
 from radar.domain.roles import TeamRole
@@ -13,7 +13,11 @@ from radar.domain.roles import TeamRole
 
 def render(p: Policy) -> None:
     out.print(p.incident_definition, markup=False)
-    out.print(f"[bold]Ask first:[/] {p.emergency_test}\n")
+    out.print(f"[bold]The test:[/] {p.emergency_test}", markup=True, end=" ")
+    asked = triage.where_test_is_asked(p.guide)
+    out.print(
+        f"If not, it is not an incident: file a ticket. {asked}".rstrip() + "\n", markup=False
+    )
     for s in p.severities:
         out.print(f"[bold]{s.name}[/] ({s.id})")
         out.print(f"  {s.definition}", markup=False)

@@ -10,12 +10,15 @@ from zoneinfo import ZoneInfo
 import typer
 
 from radar.cli.context import EXIT_USAGE, container, fail, out
-from radar.domain import duration
+from radar.domain import duration, wording
 from radar.domain.calendar import WEEKDAYS
 from radar.domain.errors import InvalidInput, PolicyError
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from radar.domain.events import TimelineEntry
+    from radar.domain.wording import Worded
 
 
 def _at(text: str) -> datetime:
@@ -79,6 +82,7 @@ def simulate(
     is sent. Without --resolve-after it runs until the response has nothing left to do (at most
     14 days).
     """
+    from radar.policyfile import load
     from radar.simulation import Scenario
     from radar.simulation import simulate as run
 
@@ -115,6 +119,7 @@ def simulate(
         f"{severity} on {service}, declared {_when(start)} {result.timezone} ({name})",
         markup=False,
     )
+    words = wording.for_policy(load.load(text, name))  # it loaded once already: no error
     width = max((len(e.actor) for e in result.timeline), default=0)
     shown: set[tuple[datetime, str]] = set()
     for entry in result.timeline:
@@ -123,7 +128,8 @@ def simulate(
         if entry.kind == "delivery":
             shown.add((entry.at, entry.message or ""))
         when = _when(entry.at.astimezone(zone))
-        out.print(f"{when}  {entry.actor:<{width}}  {_what(entry)}", markup=False, highlight=False)
+        said = _what(entry, words, zone)
+        out.print(f"{when}  {entry.actor:<{width}}  {said}", markup=False, highlight=False)
     out.print(f"{len(result.notifications)} notification(s) would be sent.")
 
 
@@ -160,15 +166,9 @@ def _tells(e: TimelineEntry) -> bool:
     return "after Radar decided" in text or "in one message with" in text
 
 
-def _what(e: TimelineEntry) -> str:
+def _what(e: TimelineEntry, words: Callable[[TimelineEntry], Worded], zone: ZoneInfo) -> str:
+    """The entry in the timeline's words (``domain/wording.py``), an instant in it local to the
+    team; a send to the record channel (nothing is sent) as what it would have been."""
     if e.kind == "delivery" and (e.message or "").startswith(RECORDED):
         return "Sent to " + (e.message or "").removeprefix(RECORDED)
-    if e.kind == "declared":
-        return f"declared {e.new}" + (f" ({e.message})" if e.message else "")
-    if e.kind == "severity_changed":
-        return f"severity {e.old} → {e.new}: {e.message}"
-    if e.kind in ("acknowledged", "resolved"):
-        return e.kind
-    if e.kind == "update_posted":
-        return f"update: {e.message}"
-    return e.message or e.kind
+    return words(e).text(lambda at: _when(at.astimezone(zone)))

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.table import Table
 
-from radar.cli.context import container, out
+from radar.cli import times
+from radar.cli.context import container, fail, out
 from radar.domain import duration
-from radar.domain.access import Permission
+from radar.domain.access import Permission, UserRole
+
+if TYPE_CHECKING:
+    from radar.bootstrap import Container
 
 app = typer.Typer(help="API tokens.", no_args_is_help=True)
 
@@ -35,9 +39,9 @@ def create(
     lifetime = duration.parse(expires_in, field="--expires-in") if expires_in else None
     scopes = ",".join(scope) if scope else None
     with container() as c:
-        owner = user or c.settings.admin_username
+        owner = user or _first_admin(c)
         made = c.accounts.create_token(owner, name=name, expires_in=lifetime, scopes=scopes)
-    expiry = made.token.expires_at.isoformat() if made.token.expires_at else "never"
+    expiry = times.when(made.token.expires_at) if made.token.expires_at else "never"
     allowed = "scopes: " + _scopes(made.token.scopes, "all the role grants")
     out.print(
         f"token {made.token.name!r} for {owner} ({allowed}; expires {expiry}); "
@@ -59,12 +63,28 @@ def list_(
     )
     for token, owner in found:
         dates = (token.created_at, token.expires_at, token.last_used_at, token.revoked_at)
-        shown = [d.strftime("%Y-%m-%d %H:%M") if d else "" for d in dates]
+        shown = [times.when(d) for d in dates]
         allowed = _scopes(token.scopes, f"all of {owner.role.value}")
         table.add_row(
             str(token.id), owner.username, token.name, token.prefix + "...", allowed, *shown
         )
     out.print(table)
+
+
+def _first_admin(c: Container) -> str:
+    """The admin a token is for when --user is left out: RADAR_ADMIN_USERNAME's account if it is
+    an active admin, else the first active admin. Before any account exists, say how to make one."""
+    accounts = [a.user for a in c.accounts.users()]
+    if not accounts:
+        raise fail(
+            "no users yet: run `radar user bootstrap-admin` first "
+            "(it makes the first admin and prints an API token)"
+        )
+    admins = [u for u in accounts if u.role is UserRole.ADMIN and not u.disabled]
+    named = [u for u in admins if u.username == c.settings.admin_username]
+    if not admins:
+        raise fail("no active admin to make the token for: give --user NAME (`radar user list`)")
+    return (named or admins)[0].username
 
 
 def _scopes(scopes: frozenset[Permission] | None, otherwise: str) -> str:

@@ -9,6 +9,7 @@ import typer
 from rich.table import Table
 from rich.text import Text
 
+from radar.cli import times
 from radar.cli.context import EXIT_USAGE, container, fail, out
 from radar.domain.access import UserRole
 
@@ -35,7 +36,7 @@ def bootstrap_admin() -> None:
 
 @app.command()
 def create(
-    username: str,
+    username: Annotated[str, typer.Argument(help="The new account's username.")],
     role: Annotated[
         UserRole, typer.Option(help="admin, responder or viewer.")
     ] = UserRole.RESPONDER,
@@ -79,7 +80,7 @@ def list_(
         return
     table = Table("Username", "Name", "Role", "Disabled", "Created")
     for a in accounts:
-        created = a.created_at.strftime("%Y-%m-%d %H:%M")
+        created = times.when(a.created_at)
         disabled = "disabled" if a.user.disabled else ""
         name = Text(a.user.display_name)  # typed by people: not Rich markup
         table.add_row(a.user.username, name, a.user.role.value, disabled, created)

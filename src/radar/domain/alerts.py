@@ -23,6 +23,8 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import StrEnum
 
+from radar.domain import bidi
+
 
 class Action(StrEnum):
     TRIGGER = "trigger"
@@ -72,6 +74,12 @@ class Event:
     client: str = ""
     client_url: str = ""
     labels: Mapping[str, str] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        # What people read of an alert (the incident it opens, its notes, the pages it sends)
+        # cannot reorder itself: no bidirectional controls, from any sender (``domain.bidi``).
+        for name in ("summary", "source"):
+            object.__setattr__(self, name, bidi.without_controls(getattr(self, name)))
 
 
 @dataclass(frozen=True)

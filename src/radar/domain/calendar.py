@@ -164,3 +164,13 @@ def local_label(cal: Calendar, at: datetime) -> str:
     """``Mon 09:00 Europe/Madrid``: how people read an instant in the calendar's zone."""
     local = at.astimezone(cal.zone)
     return f"{WEEKDAYS[local.weekday()].capitalize()} {local:%H:%M} {cal.timezone}"
+
+
+def label_in(zone: str, at: datetime) -> str:
+    """``Mon 09:00 CET``: an instant as a person in the IANA zone ``zone`` reads it, named by
+    the zone's abbreviation there and then (``CEST`` in summer), or by ``zone`` itself where
+    the abbreviation is only an offset (``+04``)."""
+    local = at.astimezone(ZoneInfo(zone))
+    short = local.tzname() or ""
+    name = short if short.isalpha() else zone
+    return f"{WEEKDAYS[local.weekday()].capitalize()} {local:%H:%M} {name}"

@@ -207,7 +207,7 @@ def react(
     if not incident.is_open:
         return Reaction(cancel=ALL_KINDS, reason=f"incident {incident.status.value}")
     by_type = {type(e): e for e in events}
-    if ev.IncidentDeclared in by_type or ev.IncidentReopened in by_type:
+    if by_type.keys() & {ev.IncidentDeclared, ev.IncidentReopened, ev.ReportedAnyway}:
         return _restart(policy, incident, now, "response started", steps=True)
     changed = by_type.get(ev.SeverityChanged)
     if isinstance(changed, ev.SeverityChanged):

@@ -208,6 +208,20 @@ class IncidentDeclined(Event):
 
 
 @dataclass(frozen=True, kw_only=True)
+class ReportedAnyway(Event):
+    """A declined report turned into an incident after all, at the level ``new``: back in
+    triage, with its response started. (The level a declined report was recorded at meant
+    nothing, so the entry gives only the new one, as a declaration's does.)"""
+
+    new: str
+    reason: str
+    kind = "reported_anyway"
+
+    def entry(self) -> TimelineEntry:
+        return self._entry(field="severity", new=self.new, message=self.reason)
+
+
+@dataclass(frozen=True, kw_only=True)
 class EngineNote(Event):
     """Something the engine did, in one sentence: ``message`` says who, how and why."""
 

@@ -8,11 +8,12 @@ moved to another level meanwhile does nothing.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
+from functools import partial
 
-from radar.domain import calendar, incident_channel, recipients
+from radar.domain import calendar, incident_channel, recipients, wording
 from radar.domain import events as ev
 from radar.domain import incident as inc
 from radar.domain.errors import InvalidInput
@@ -46,6 +47,9 @@ from radar.domain.severity import Severity
 LATE_AFTER = timedelta(seconds=1)
 # Overdue-update reminders, one update interval apart, before Radar stops asking.
 OVERDUE_REMINDERS = 3
+# A message's words for a reader in the IANA zone given: each person reads its times in their
+# own zone (``people[].timezone``), else in the team calendar's. The timeline keeps the calendar's.
+Local = Callable[[str], str]
 
 
 @dataclass(frozen=True)
@@ -172,15 +176,28 @@ def _upgrade(
     target = policy.severity(up.to)
     if not target.is_more_severe_than(sev):
         return Firing(note=f"{sev.id} is already the top level it can reach")
-    counted = " of working time" if up.counting is Counting.WORKING_TIME else ""
-    reason = f"unresolved after {span(up.after)}{counted}, the limit for {sev.name}"
-    if timer.held:
-        label = calendar.local_label(team_calendar(policy, incident), timer.first_due)
-        reason += f"; due at {label}, at closing time, it waited for the next working start"
+    cal = team_calendar(policy, incident)
+    held_at = timer.first_due if timer.held else None
+    reason = _upgrade_reason(sev, held_at, partial(calendar.local_label, cal))
     if up.when_worked_on is WhenWorkedOn.PROPOSE and worked_on(policy, incident, sev, now):
-        return _propose(policy, incident, sev, target, now, reason)
+        return _propose(policy, incident, sev, target, now, reason, held_at)
     change = inc.change_severity(policy, incident, ENGINE, now, severity=target.id, reason=reason)
     return Firing(note=f"upgraded to {target.id}", change=change)
+
+
+def _upgrade_reason(
+    sev: Severity, held_at: datetime | None, label: Callable[[datetime], str]
+) -> str:
+    """Why the level goes up; ``held_at``, shown by ``label``, when it waited for working hours."""
+    up = sev.upgrade
+    assert up is not None
+    counted = " of working time" if up.counting is Counting.WORKING_TIME else ""
+    reason = f"unresolved after {span(up.after)}{counted}, the limit for {sev.name}"
+    if held_at is not None:
+        reason += (
+            f"; due at {label(held_at)}, at closing time, it waited for the next working start"
+        )
+    return reason
 
 
 def worked_on(policy: Policy, incident: Incident, sev: Severity, now: datetime) -> bool:
@@ -205,6 +222,7 @@ def _propose(
     target: Severity,
     now: datetime,
     reason: str,
+    held_at: datetime | None = None,
 ) -> Firing:
     """Ask the commander (else the engineering manager) instead of upgrading; ask again, or
     upgrade if the work stopped, after another full interval."""
@@ -212,17 +230,22 @@ def _propose(
     then = (again,) if again is not None else ()
     if incident.proposed_severity == target.id:
         return Firing(note=f"the upgrade to {target.id} is still proposed", then=then)
-    why = (
-        f"{_sentence(reason)}; it is being worked on, so Radar proposes {target.name} "
-        "instead of imposing it: accept or decline it, and without an answer it stays "
-        f"{sev.name}"
-    )
+
+    def why(text: str) -> str:
+        return (
+            f"{_sentence(text)}; it is being worked on, so Radar proposes {target.name} "
+            "instead of imposing it: accept or decline it, and without an answer it stays "
+            f"{sev.name}"
+        )
+
+    def local(zone: str) -> str:
+        return why(_upgrade_reason(sev, held_at, partial(calendar.label_in, zone)))
+
     who = _first_holder(incident, (Role.COMMANDER,)) or Target(
         TargetKind.TEAM_ROLE, TeamRole.ENGINEERING_MANAGER.value
     )
-    told = _notify(
-        policy, incident, sev, None, now, (Notify(who, (Channel.SLACK,)),), why, ev.Reminded
-    )
+    only = (Notify(who, (Channel.SLACK,)),)
+    told = _notify(policy, incident, sev, None, now, only, why(reason), ev.Reminded, local=local)
     proposed = inc.propose_upgrade(policy, incident, ENGINE, now, to=target.id, reason=reason)
     outgoing = tuple(replace(o, kind=Kind.PROPOSAL) for o in told.outgoing)
     return Firing(
@@ -279,12 +302,30 @@ def reminder_targets(policy: Policy, incident: Incident, kind: TimerKind) -> lis
 
 
 def _reminder(
-    policy: Policy, incident: Incident, sev: Severity, timer: Timer, now: datetime, reason: str
+    policy: Policy,
+    incident: Incident,
+    sev: Severity,
+    timer: Timer,
+    now: datetime,
+    reason: str,
+    local: Local | None = None,
 ) -> Firing:
     targets = reminder_targets(policy, incident, timer.kind)
     notes = tuple(Notify(t, (Channel.SLACK,)) for t in targets)
     reporter = {t: "reporter" for t in targets if t.kind is TargetKind.PERSON}
-    return _notify(policy, incident, sev, timer, now, notes, reason, ev.Reminded, reporter)
+    return _notify(policy, incident, sev, timer, now, notes, reason, ev.Reminded, reporter, local)
+
+
+def _with_last_update(incident: Incident, reason: str) -> Local:
+    """An update reminder says when people last heard, in its reader's zone."""
+
+    def local(zone: str) -> str:
+        if incident.last_update_at is not None:
+            return f"{reason}\nLast update: {calendar.label_in(zone, incident.last_update_at)}."
+        declared = calendar.label_in(zone, incident.declared_at)
+        return f"{reason}\nNo update since it was declared, {declared}."
+
+    return local
 
 
 def _update_due(
@@ -292,7 +333,8 @@ def _update_due(
 ) -> Firing:
     every = span(sev.updates_every) if sev.updates_every else "?"
     reason = f"An update is due: {sev.name} expects one every {every}"
-    firing = _reminder(policy, incident, sev, timer, now, reason)
+    local = _with_last_update(incident, reason)
+    firing = _reminder(policy, incident, sev, timer, now, reason, local)
     return _with_next(firing, policy, incident, sev, now, 0)
 
 
@@ -304,7 +346,9 @@ def _update_overdue(
     reason = f"An update is overdue: {sev.name} expects one every {every}"
     if last:
         reason += "; this is the last reminder until an update is posted"
-    firing = _reminder(policy, incident, sev, timer, now, reason)
+    firing = _reminder(
+        policy, incident, sev, timer, now, reason, _with_last_update(incident, reason)
+    )
     return firing if last else _with_next(firing, policy, incident, sev, now, timer.step + 1)
 
 
@@ -404,14 +448,15 @@ def channel(policy: Policy, incident: Incident, people: tuple[str, ...] = ()) ->
 
 
 def mirror(incident: Incident, update: ev.UpdatePosted) -> Outgoing:
-    """A status update, posted in the incident's own channel (found when it is sent)."""
-    seen = "public" if update.visibility is inc.Visibility.PUBLIC else "internal"
+    """A status update, posted in the incident's own channel (found when it is sent), worded
+    as on the timeline ("Public update"), with the update's own line breaks."""
+    what = wording.word(update.entry()).what
     return Outgoing(
         target=INCIDENT_CHANNEL,
         address="",
         label="the incident's channel",
         channels=(Channel.SLACK,),
-        subject=f"{incident.reference} · {seen} update from {update.actor.name}",
+        subject=f"{incident.reference} · {what} from {update.actor.name}",
         body=update.message,
         kind=Kind.MIRROR,
     )
@@ -435,15 +480,20 @@ def _notify(
     reason: str,
     event: type[ev.EngineNote] = ev.Escalated,
     reasons: Mapping[Target, str] | None = None,
+    local: Local | None = None,
 ) -> Firing:
+    """Tell each recipient ``reason`` (``local(zone)`` instead, where it holds times: in the
+    person's own zone, else the team calendar's), and write one timeline line saying whom."""
     subject = _subject(incident, sev)
     card = facts(incident, sev)
     kind = Kind.MESSAGE if event is ev.Escalated else Kind.REMINDER
     until_ack = timer is not None and timer.kind is TimerKind.STEP and timer.until_ack
     found, missed = recipients.fold(policy, incident, notify, reasons)
+    home = team_calendar(policy, incident).timezone
     outgoing, told = [], []
     for r in found:
-        body = f"{reason}\n{r.as_whom()}" if r.folded else reason
+        text = local(r.timezone or home) if local is not None else reason
+        body = f"{text}\n{r.as_whom()}" if r.folded else text
         outgoing.append(
             Outgoing(
                 str(r.notify.target),

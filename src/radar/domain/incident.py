@@ -13,6 +13,7 @@ from datetime import datetime
 from enum import StrEnum
 from types import MappingProxyType
 
+from radar.domain import bidi
 from radar.domain import events as ev
 from radar.domain.errors import InvalidInput, InvalidTransition
 from radar.domain.lifecycle import (
@@ -21,7 +22,9 @@ from radar.domain.lifecycle import (
     Status,
     allowed_actions,
     can_change_status,
+    in_words,
     is_allowed,
+    status_changes,
 )
 from radar.domain.policy import Policy
 from radar.domain.roles import Role
@@ -31,6 +34,7 @@ NOT_AN_INCIDENT = "not_an_incident"
 TITLE_MAX = 200
 TEXT_MAX = 10_000
 NAME_MAX = 200
+URL_MAX = 2_000
 
 
 class Visibility(StrEnum):
@@ -123,8 +127,9 @@ def parse_reference(text: str) -> int | None:
 
 
 def clean_text(value: str, field: str, *, max_len: int, required: bool = True) -> str:
-    """Trim ``value``; refuse it empty (if required), too long, or with control characters."""
-    text = value.strip()
+    """Trim ``value`` and drop its bidirectional controls (``domain.bidi``); refuse it empty
+    (if required), too long, or with control characters."""
+    text = bidi.without_controls(value).strip()
     if required and not text:
         raise InvalidInput(f"{field} must not be empty", field=field)
     if len(text) > max_len:
@@ -147,7 +152,7 @@ def _require(incident: Incident, action: Action, what: str) -> None:
         allowed = allowed_actions(incident.status)
         raise InvalidTransition(
             f"cannot {what} {incident.reference}: it is {incident.status.value}; "
-            f"allowed now: {', '.join(allowed) or 'nothing (final status)'}",
+            f"allowed now: {in_words(allowed)}",
             current_status=incident.status.value,
             allowed_actions=allowed,
         )
@@ -252,9 +257,11 @@ def post_update(
 
 def _refuse_status(incident: Incident, target: Status) -> None:
     allowed = allowed_actions(incident.status)
+    moves = " or ".join(s.value for s in status_changes(incident.status))
+    can = f"; from {incident.status.value} an update moves it to {moves}" if moves else ""
     raise InvalidTransition(
-        f"cannot move {incident.reference} from {incident.status.value} to {target.value}; "
-        f"allowed now: {', '.join(allowed) or 'nothing (final status)'}",
+        f"cannot move {incident.reference} from {incident.status.value} to {target.value}"
+        f"{can}; allowed now: {in_words(allowed)}",
         current_status=incident.status.value,
         allowed_actions=allowed,
     )
@@ -406,7 +413,7 @@ def decline(
     """Triage outcome "not an incident": recorded with its reason, and still searchable."""
     _require(incident, Action.DECLINE, "decline")
     why = clean_text(reason, "reason", max_len=TEXT_MAX)
-    ticket = clean_text(ticket_url, "ticket_url", max_len=2_000) if ticket_url else None
+    ticket = clean_text(ticket_url, "ticket_url", max_len=URL_MAX) if ticket_url else None
     changed = _touch(
         incident,
         now,
@@ -418,3 +425,32 @@ def decline(
         proposed_at=None,
     )
     return changed, [ev.IncidentDeclined(at=now, actor=actor, reason=why, ticket_url=ticket)]
+
+
+def report_anyway(
+    policy: Policy,
+    incident: Incident,
+    actor: Actor,
+    now: datetime,
+    *,
+    severity: str,
+    reason: str,
+) -> Change:
+    """A declined report is an incident after all: back in triage (``reported``) at the level a
+    person chooses, with their reason, and its response starts as a declaration's would. The
+    decline stays on the timeline; the incident keeps its number and its ticket link."""
+    _require(incident, Action.REPORT_ANYWAY, "report anyway")
+    if not severity.strip():
+        raise InvalidInput("choose the severity it is reported at", field="severity")
+    target = policy.severity(severity)
+    why = clean_text(reason, "reason", max_len=TEXT_MAX)
+    changed = _touch(
+        incident,
+        now,
+        status=Status.REPORTED,
+        severity=target.id,
+        decline_reason=None,
+        closed_at=None,
+    )
+    event = ev.ReportedAnyway(at=now, actor=actor, new=target.id, reason=why)
+    return changed, [event]

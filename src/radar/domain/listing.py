@@ -6,11 +6,21 @@ import base64
 import binascii
 from dataclasses import dataclass
 
+from radar.domain import events
 from radar.domain.errors import InvalidInput
 from radar.domain.lifecycle import Status
 
 MAX_PAGE = 200
 DEFAULT_PAGE = 50
+# A text search looks in the incident's title, description, decline reason and resolution
+# summary, and in what people wrote on its timeline: updates, resolution summaries (every one,
+# when it was reopened), and the reasons given for a severity change or a reopening.
+SEARCHED_ENTRIES: tuple[str, ...] = (
+    events.UpdatePosted.kind,
+    events.IncidentResolved.kind,
+    events.IncidentReopened.kind,
+    events.SeverityChanged.kind,
+)
 
 
 @dataclass(frozen=True)
@@ -19,7 +29,7 @@ class IncidentFilter:
     severities: tuple[str, ...] = ()
     services: tuple[str, ...] = ()
     open: bool | None = None
-    text: str | None = None
+    text: str | None = None  # case-insensitive, any script: "ÜNÏ" finds "ünï" (SEARCHED_ENTRIES)
     drill: bool | None = None
     # Restricted incidents are kept only when this username takes part; None keeps them all
     # (an admin's view). Set by the services from the principal, never by the caller.

@@ -44,19 +44,21 @@ def _item(policy: Policy, incident: Incident, timer: Timer) -> PlanItem:
         return PlanItem(
             timer, timer.kind.value, "nothing: the level left the policy", None, timer.due_at, None
         )
+    # ``held`` says why it waits, not until when: ``runs_at`` is that instant, and each
+    # surface shows it in its reader's zone (one instant is never shown in two zones).
     cal = team_calendar(policy, incident)
     runs_at, held = timer.due_at, None
     if timer.held and timer.kind is TimerKind.UPGRADE:
-        held = f"held until {calendar.local_label(cal, timer.due_at)}: due at closing time"
+        held = f"held: due at closing time, it waits for the next working start ({cal.id})"
     elif timer.held:
-        held = f"held until {calendar.local_label(cal, timer.due_at)}: outside working hours"
+        held = f"held: outside working hours ({cal.id})"
     elif timer.kind is not TimerKind.UPGRADE and sev.response.hours is not HoursMode.ALWAYS:
         opens = calendar.next_working_start(cal, timer.due_at)
         if opens is None:
             held = f"never: calendar {cal.id} never opens"
         elif opens > timer.due_at:
             runs_at = opens
-            held = f"held until {calendar.local_label(cal, opens)}: outside working hours"
+            held = f"held: outside working hours ({cal.id})"
     action, condition = _action(policy, incident, sev, timer)
     return PlanItem(timer, describe(timer, sev.name), action, condition, runs_at, held)
 

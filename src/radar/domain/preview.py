@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from radar.domain import escalation
 from radar.domain.policy import Policy, Team
 from radar.domain.response import (
     Channel,
@@ -77,6 +78,14 @@ def _step(policy: Policy, step: Step, team: Team | None) -> str:
     return f"after {span(step.after)}, {what}"
 
 
+def repeats(sev: Severity) -> str:
+    """``If nobody acknowledges, this happens twice more, every 10 minutes.``"""
+    n = sev.response.repeat
+    more = {1: "once more", 2: "twice more"}.get(n, f"{n} more times")
+    every = span(escalation.round_length(sev.response.steps))
+    return f"If nobody acknowledges, this happens {more}, every {every}."
+
+
 def response(policy: Policy, severity_id: str, service_id: str | None = None) -> list[str]:
     """Sentences saying what Radar will do when an incident of this level hits this service."""
     sev = policy.severity(severity_id)
@@ -89,8 +98,8 @@ def response(policy: Policy, severity_id: str, service_id: str | None = None) ->
         lines.append(first[0].upper() + first[1:] + ".")
     else:
         lines.append("Nobody is notified automatically.")
-    if sev.response.repeat:
-        lines.append(f"Repeated {sev.response.repeat} more time(s) while nobody acknowledges.")
+    if sev.response.repeat and sev.response.steps:
+        lines.append(repeats(sev))
     hours = sev.response.hours
     if hours is HoursMode.DEFER:
         lines.append(

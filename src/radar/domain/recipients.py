@@ -31,6 +31,7 @@ class Recipient:
     contacts: tuple[tuple[str, str], ...]
     reasons: tuple[str, ...] = ()
     targets: tuple[Target, ...] = ()  # every target that reached them
+    timezone: str | None = None  # the person's own (``people[].timezone``), if the policy says
 
     @property
     def folded(self) -> int:
@@ -124,8 +125,8 @@ def fold(
             if (w := (reasons or {}).get(n.target) or reason_of(policy, incident, n.target))
         ]
         via = tuple(dict.fromkeys(c for n, _, _ in ordered for c in n.via))
+        person = None if head.target.kind in OWN_CHANNEL else policy.find_person(address)
         if len(why) > 1:
-            person = policy.find_person(address)
             label = f"{person.name if person else address} ({'; '.join(why)})"
         out.append(
             Recipient(
@@ -135,6 +136,7 @@ def fold(
                 contacts_of(policy, head.target, address),
                 tuple(why),
                 tuple(n.target for n, _, _ in members),
+                person.timezone if person else None,
             )
         )
     return out, missed

@@ -84,3 +84,57 @@ def walk(guide: Guide, answers: Sequence[int]) -> Outcome:
             )
         question = guide.question(answer.next)
     return Outcome(tuple(path), next_question=question)
+
+
+def asked(guide: Guide) -> tuple[Question, ...]:
+    """The questions in the order the guide asks them: from the first, each question before
+    those its answers lead to, in the order of the answers (breadth first). A question no
+    answer leads to is never asked and is left out."""
+    order = [guide.question(guide.start)]
+    seen = {guide.start}
+    for question in order:  # grows while it is walked
+        for answer in question.answers:
+            if answer.next is not None and answer.next not in seen:
+                seen.add(answer.next)
+                order.append(guide.question(answer.next))
+    return tuple(order)
+
+
+def still_to_ask(guide: Guide, question_id: str) -> tuple[int, int]:
+    """The fewest and the most questions from this one to an outcome, itself included."""
+    memo: dict[str, tuple[int, int]] = {}
+
+    def count(qid: str, trail: frozenset[str]) -> tuple[int, int]:
+        if qid not in memo:
+            onward = [
+                count(a.next, trail | {qid}) if a.next is not None else (0, 0)
+                for a in guide.question(qid).answers
+                if a.next not in trail  # a loop (the policy file refuses them) ends here
+            ] or [(0, 0)]
+            memo[qid] = (1 + min(lo for lo, _ in onward), 1 + max(hi for _, hi in onward))
+        return memo[qid]
+
+    return count(question_id, frozenset())
+
+
+def not_an_incident_at(guide: Guide) -> int | None:
+    """Where the guide first offers "not an incident": the index, in the order it asks them
+    (``asked``), of the first question with such an answer; ``None`` when none has one."""
+    for n, question in enumerate(asked(guide)):
+        if any(a.not_an_incident for a in question.answers):
+            return n
+    return None
+
+
+def where_test_is_asked(guide: Guide | None) -> str:
+    """Where the guide asks whether it is an incident at all, in the words of the process page
+    and ``radar policy show``: ``The severity guide asks it last, at question 4.``"""
+    at = not_an_incident_at(guide) if guide else None
+    if guide is None or at is None:
+        return ""
+    count = len(asked(guide))
+    if at == 0:
+        return "The severity guide asks it first."
+    if at == count - 1:
+        return f"The severity guide asks it last, at question {count}."
+    return f"The severity guide asks it at question {at + 1} of {count}."

@@ -9,8 +9,9 @@ subcommand needs:
     update [INC-n] [--public] <text>
     resolve [INC-n] <summary>
     severity [INC-n] <level> <reason>
-    role [INC-n] commander|comms|deputy <@mention or name>
+    role [INC-n] commander|comms|deputy [<@mention or name>]   (without one: pick in a modal)
     status [INC-n]
+    component [INC-n] [<service> <state>|release [--no-hold]]
     declare
     help
 
@@ -27,8 +28,20 @@ from radar.domain.errors import InvalidInput
 from radar.domain.incident import parse_reference, reference_for
 from radar.domain.roles import Role
 
-SUBCOMMANDS = ("ack", "update", "resolve", "severity", "role", "status", "declare", "help")
+SUBCOMMANDS = (
+    "ack",
+    "update",
+    "resolve",
+    "severity",
+    "role",
+    "status",
+    "component",
+    "declare",
+    "help",
+)
 PUBLIC_FLAG = "--public"
+NO_HOLD_FLAG = "--no-hold"
+RELEASE = "release"
 ROLES = {
     "commander": Role.COMMANDER,
     "ic": Role.COMMANDER,
@@ -46,8 +59,9 @@ USAGE = {
     "update": f"update [INC-n] [{PUBLIC_FLAG}] <text>",
     "resolve": "resolve [INC-n] <summary>",
     "severity": "severity [INC-n] <level> <reason>",
-    "role": "role [INC-n] commander|comms|deputy <@person or name>",
+    "role": "role [INC-n] commander|comms|deputy [<@person or name>]",
     "status": "status [INC-n]",
+    "component": f"component [INC-n] [<service> <state>|{RELEASE} [{NO_HOLD_FLAG}]]",
     "declare": "declare",
     "help": "help",
 }
@@ -80,6 +94,9 @@ class Command:
     assignee_slack: str = ""  # the Slack id of a mentioned user
     word: str = ""
     problem: str = ""
+    service: str = ""  # component: the status page component (a service id), "" to list them
+    state: str = ""  # component: the state to show, as typed, or "release"
+    hold: bool = True  # component: held until released (not with --no-hold)
 
 
 def invocation(body: bytes) -> Invocation:
@@ -133,6 +150,8 @@ def parse(text: str) -> Command:
     found = Command(name, reference=reference, public=public)
     if name == "help":
         return found
+    if name == "component":
+        return _component(found, [word for word, _ in rest])
     if name in ("ack", "status", "declare"):
         return _needs(found, name, "nothing more") if rest else found
     if name in ("update", "resolve"):
@@ -143,9 +162,11 @@ def parse(text: str) -> Command:
             return _needs(found, name, "a level and a reason")
         return replace(found, severity=rest[0][0].lower(), text=after(1))
     # role
-    if len(rest) < 2 or rest[0][0].lower() not in ROLES:
+    if not rest or rest[0][0].lower() not in ROLES:
         return _needs(found, name, "a role (commander, comms or deputy) and who takes it")
     role, who = ROLES[rest[0][0].lower()], " ".join(word for word, _ in rest[1:])
+    if not who:  # nobody named: Radar offers whom it knows, in a modal
+        return replace(found, role=role)
     mention = _MENTION.match(who)
     if mention:
         label = (mention.group(2) or "").strip()
@@ -154,6 +175,17 @@ def parse(text: str) -> Command:
     if not name_given:
         return _needs(found, "role", "a role (commander, comms or deputy) and who takes it")
     return replace(found, role=role, assignee=name_given)
+
+
+def _component(found: Command, words: list[str]) -> Command:
+    """``component``: nothing (list them), or a service and a state (or ``release``)."""
+    hold = all(w.lower() != NO_HOLD_FLAG for w in words)
+    words = [w for w in words if w.lower() != NO_HOLD_FLAG]
+    if not words:
+        return found if hold else _needs(found, "component", "a service and a state")
+    if len(words) < 2:
+        return _needs(found, "component", "a service and a state (or release)")
+    return replace(found, service=words[0], state=_unescaped(" ".join(words[1:])), hold=hold)
 
 
 def _unescaped(text: str) -> str:

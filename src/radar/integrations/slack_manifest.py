@@ -44,7 +44,10 @@ def manifest(public_url: str, name: str = "Radar") -> dict[str, Any]:
                     "command": "/radar",
                     "url": base + COMMANDS_PATH,
                     "description": "Declare and respond to incidents",
-                    "usage_hint": "declare | ack | update TEXT | resolve | status | help",
+                    "usage_hint": (
+                        "declare | ack | update TEXT | resolve | role commander @person | status"
+                        " | help"
+                    ),
                     "should_escape": True,  # mentions arrive as <@U123|name>: matched by Slack id
                 }
             ],

@@ -7,8 +7,8 @@ keeps its position, then validated with the pydantic schema, then checked across
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
@@ -146,7 +146,8 @@ def _problems(exc: ValidationError, data: Any, pos: _Positions) -> Iterator[Prob
         else:
             found = err.get("input")
             shown = "" if isinstance(found, dict | list) else f" (found {found!r})"
-            yield Problem(where, f"{dotted}: {err['msg']}{shown}")
+            said = str(err["msg"]).removeprefix("Value error, ")  # pydantic's, not ours
+            yield Problem(where, f"{dotted}: {said}{shown}")
 
 
 def _did_you_mean(loc: Path, data: Any) -> str:
@@ -204,6 +205,15 @@ class Inspection:
 
     policy: Policy
     warnings: tuple[Problem, ...]
+    where: Callable[[Path], str] = field(default=lambda _: "", repr=False, compare=False)
+
+    def locate(self, problem: Problem) -> Problem:
+        """``problem`` with its field, a path into the file as the domain names one
+        (``severities.0.response.steps.1.notify.0``), turned into ``file:line:column``."""
+        if not problem.field:
+            return problem
+        path = tuple(int(p) if p.isdigit() else p for p in problem.field.split("."))
+        return Problem(self.where(path), problem.message)
 
 
 def inspect(
@@ -217,7 +227,7 @@ def inspect(
     found = check.check(spec, pos.where, years)
     if found.errors:
         raise PolicyError(_summary(found.errors), problems=found.errors)
-    return Inspection(build.policy(spec, years), tuple(found.warnings))
+    return Inspection(build.policy(spec, years), tuple(found.warnings), pos.where)
 
 
 def _unreadable(node: yaml.ScalarNode, exc: ValueError) -> str:

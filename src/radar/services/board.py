@@ -18,9 +18,12 @@ from datetime import datetime
 
 from radar.clock import Clock
 from radar.domain.access import Permission, Principal
+from radar.domain.acknowledgement import Words
 from radar.domain.incident import Incident
 from radar.domain.listing import IncidentFilter, Page
 from radar.services.access import require, seen_by, sees_as, visible
+from radar.services.acknowledgements import worded
+from radar.services.filters import refuse_unknown
 from radar.services.incidents import incident_id
 from radar.services.policies import PolicyService
 from radar.services.server_keys import ServerKey
@@ -34,6 +37,7 @@ KEY_NAME = "live_versions"
 class Row:
     incident: Incident
     update_due: datetime | None
+    acknowledgement: Words | None = None  # in words, with what came before
 
     def overdue(self, now: datetime) -> bool:
         return self.update_due is not None and self.update_due <= now
@@ -70,18 +74,22 @@ class BoardService:
         )
         key = self._key.get()
         with self._uow() as uow:
+            refuse_unknown(uow, self._policies, wanted)
             # Read before the incidents: a change in between makes the page fetch itself again.
             version = _token(key, uow.incidents.last_entry(visible_to=wanted.visible_to))
             found = uow.incidents.search(wanted, Page(limit=OPEN_LIMIT))
             shown = found[:OPEN_LIMIT]
             due = uow.timers.updates_due([i.id for i in shown if i.id is not None])
             policy = self._policies.current_in(uow).policy
+            acks = worded(uow, policy, shown)
         names = {s.id: s.name for s in policy.severities}
         order = [s.id for s in policy.severities]
         order += sorted({i.severity for i in shown} - set(order))
         groups = []
         for sev in order:
-            rows = [Row(i, due.get(i.id or 0)) for i in shown if i.severity == sev]
+            rows = [
+                Row(i, due.get(i.id or 0), acks.get(i.id or 0)) for i in shown if i.severity == sev
+            ]
             if rows:
                 groups.append(Group(sev, names.get(sev, sev), rows))
         return Board(groups, len(found) > OPEN_LIMIT, version)

@@ -9,17 +9,23 @@ from datetime import datetime
 
 from radar.clock import Clock
 from radar.domain import incident as inc
-from radar.domain.access import Permission, Principal
+from radar.domain import roles
+from radar.domain.access import Permission, Principal, User
+from radar.domain.acknowledgement import Words
 from radar.domain.errors import InvalidInput, NotFound
 from radar.domain.events import TimelineEntry
 from radar.domain.incident import Actor, Incident, Via, Visibility
-from radar.domain.lifecycle import Status
+from radar.domain.lifecycle import Action, Status, is_allowed
 from radar.domain.listing import IncidentFilter, encode_cursor, page
 from radar.domain.policy import Policy
 from radar.domain.roles import Role
+from radar.domain.wording import RECORDED_ONLY
 from radar.services import response
 from radar.services.access import actor, require, seen_by, visible
+from radar.services.acknowledgements import worded, worded_one
+from radar.services.filters import refuse_unknown
 from radar.services.policies import PolicyService, PolicyVersion
+from radar.services.roles import holders_in
 from radar.services.triage import suggest
 from radar.store.uow import UnitOfWork, UnitOfWorkProvider
 
@@ -32,12 +38,15 @@ class IncidentDetail:
     incident: Incident
     timeline: list[TimelineEntry]
     participants: list[tuple[str, str]] = field(default_factory=list)  # (username, why)
+    # Who acknowledged it, at which level, and whether that still counts, in words.
+    acknowledgement: Words | None = None
 
 
 @dataclass(frozen=True)
 class IncidentPage:
     items: list[Incident]
     next_cursor: str | None
+    acknowledgements: dict[int, Words] = field(default_factory=dict)  # by incident id
 
 
 @dataclass(frozen=True)
@@ -141,14 +150,17 @@ class IncidentService:
     ) -> Incident:
         """Record a report that the reporter (and the guide) found is not an incident: declared
         and declined in one transaction, so no response ever starts for it. It stays on record,
-        searchable, with its reason and ticket."""
+        searchable, with its reason and ticket. Without a severity, it is recorded at the
+        policy's least severe level (as the web's report form sends)."""
         require(principal, Permission.REPORT)
         who = actor(principal, via)
         with self._uow(write=True) as uow:
             running = self._policies.current_in(uow)
             now = self._clock.now()
             recorded = replace(
-                data, severity_reason=data.severity_reason or "recorded only: not an incident"
+                data,
+                severity=data.severity or running.policy.severities[-1].id,
+                severity_reason=data.severity_reason or RECORDED_ONLY,
             )
             suggested = self._suggested(running.policy, data)
             incident, events = decided(running, recorded, who, now, suggested)
@@ -178,9 +190,21 @@ class IncidentService:
         number = incident_id(reference)
         with self._uow() as uow:
             incident = visible(uow, principal, uow.incidents.get(number))
+            timeline = uow.incidents.timeline(number)
+            policy = self._policies.current_in(uow).policy
             return IncidentDetail(
-                incident, uow.incidents.timeline(number), uow.participants.of(number)
+                incident,
+                timeline,
+                uow.participants.of(number),
+                worded_one(policy, incident, timeline),
             )
+
+    def acknowledgement(self, principal: Principal, incident: Incident) -> Words:
+        """``incident``'s acknowledgement in words (as a change left it), with its history."""
+        require(principal, Permission.READ)
+        with self._uow() as uow:
+            found = worded(uow, self._policies.current_in(uow).policy, [incident])
+        return found[incident.id or 0]
 
     def add_participant(
         self, principal: Principal, reference: str, username: str, via: Via = Via.API
@@ -229,10 +253,13 @@ class IncidentService:
         require(principal, Permission.READ)
         want = page(limit, cursor)
         with self._uow() as uow:
+            refuse_unknown(uow, self._policies, flt)
             found = uow.incidents.search(seen_by(principal, flt), want)
-        items = found[: want.limit]
+            items = found[: want.limit]
+            acks = worded(uow, self._policies.current_in(uow).policy, items)
         more = len(found) > want.limit and items[-1].id is not None
-        return IncidentPage(items, encode_cursor(items[-1].id) if more and items[-1].id else None)
+        cursor = encode_cursor(items[-1].id) if more and items[-1].id else None
+        return IncidentPage(items, cursor, acks)
 
     def acknowledge(self, principal: Principal, reference: str, via: Via = Via.API) -> Incident:
         return self._change(principal, reference, via, lambda _, i, a, t: inc.acknowledge(i, a, t))
@@ -286,15 +313,35 @@ class IncidentService:
         assignee: str | None,
         via: Via = Via.API,
     ) -> Incident:
-        def decide(_: Policy, i: Incident, a: Actor, now: datetime) -> inc.Change:
-            return inc.assign_role(i, a, now, role=role, assignee=assignee)
+        """Give ``role`` to someone Radar knows (``None`` clears it): a person of the running
+        policy or an enabled account, named by id, name or Slack id and stored by id. Anyone
+        else is refused (``InvalidInput``, field ``assignee``) with the closest matches."""
+        accounts = self._accounts() if assignee is not None else ()
 
-        def takes_part(uow: UnitOfWork, policy: Policy, changed: Incident, now: datetime) -> None:
-            if assignee and changed.id is not None:
-                named = _people_named(uow, policy, assignee)
-                uow.participants.add(changed.id, named, "role", now)
+        def decide(p: Policy, i: Incident, a: Actor, now: datetime) -> inc.Change:
+            holder = assignee
+            if assignee is not None and is_allowed(i.status, Action.ASSIGN_ROLE):
+                holder = roles.find(roles.holders(p.people, accounts), assignee).id
+            return inc.assign_role(i, a, now, role=role, assignee=holder)
+
+        def takes_part(uow: UnitOfWork, _: Policy, changed: Incident, now: datetime) -> None:
+            held = changed.roles.get(role)
+            if held is not None and changed.id is not None:
+                uow.participants.add(changed.id, [held], "role", now)
 
         return self._change(principal, reference, via, decide, takes_part)
+
+    def role_candidates(self, principal: Principal, reference: str) -> tuple[roles.Holder, ...]:
+        """Who may hold a role on this incident, by name (for whoever may see it)."""
+        require(principal, Permission.READ)
+        number = incident_id(reference)
+        with self._uow() as uow:
+            visible(uow, principal, uow.incidents.get(number))
+            return holders_in(uow, self._policies.current_in(uow).policy)
+
+    def _accounts(self) -> tuple[User, ...]:
+        with self._uow() as uow:
+            return tuple(uow.accounts.users())
 
     def resolve(
         self,
@@ -335,6 +382,23 @@ class IncidentService:
 
         return self._change(principal, reference, via, decide)
 
+    def report_anyway(
+        self,
+        principal: Principal,
+        reference: str,
+        *,
+        severity: str,
+        reason: str,
+        via: Via = Via.API,
+    ) -> Incident:
+        """A declined report is an incident after all: back in triage at ``severity``, its
+        response started. Whoever may report an incident may do this."""
+
+        def decide(p: Policy, i: Incident, a: Actor, now: datetime) -> inc.Change:
+            return inc.report_anyway(p, i, a, now, severity=severity, reason=reason)
+
+        return self._change(principal, reference, via, decide, needs=Permission.REPORT)
+
     def _change(
         self,
         principal: Principal,
@@ -342,6 +406,7 @@ class IncidentService:
         via: Via,
         decide: Decision,
         then: Callable[[UnitOfWork, Policy, Incident, datetime], None] | None = None,
+        needs: Permission = Permission.RESPOND,
     ) -> Incident:
         """Lock the incident, apply one decision, store the result and its timeline together.
 
@@ -353,7 +418,7 @@ class IncidentService:
         with self._uow(write=True) as uow:
             # Seen first: to whoever may not see it, a restricted incident is not there at all.
             current = visible(uow, principal, uow.incidents.get(number, for_update=True))
-            require(principal, Permission.RESPOND)
+            require(principal, needs)
             policy = self._policies.current_in(uow).policy
             now = self._clock.now()
             changed, events = decide(policy, current, actor(principal, via), now)
@@ -366,16 +431,3 @@ class IncidentService:
         if scheduled:
             self._wake()
         return changed
-
-
-def _people_named(uow: UnitOfWork, policy: Policy, name: str) -> list[str]:
-    """The usernames a free-text role holder stands for: a person of the policy (by id or
-    name) or an account (by username or display name). Often one; none for an outsider."""
-    wanted = name.strip().casefold()
-    found = [p.id for p in policy.people if wanted in (p.id.casefold(), p.name.casefold())]
-    found += [
-        u.username
-        for u in uow.accounts.users()
-        if wanted in (u.username.casefold(), u.display_name.casefold())
-    ]
-    return list(dict.fromkeys(found))

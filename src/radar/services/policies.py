@@ -29,6 +29,8 @@ class ApplyResult:
     created: bool
     warnings: tuple[Problem, ...] = ()
     changes: tuple[str, ...] = ()  # from the version it replaced, in words
+    # Not created because the process is the same, though the text differs (comments, layout).
+    text_differs: bool = False
 
 
 class PolicyService:
@@ -42,14 +44,20 @@ class PolicyService:
         self, text: str, *, filename: str, author: str, if_changed: bool = False
     ) -> ApplyResult:
         """Validate ``text`` and store it as the new version. Any error refuses the whole file
-        (``PolicyError``) and the running version stays. With ``if_changed``, applying the text
-        that already runs stores nothing."""
-        warnings = self.inspect(text, filename=filename).warnings
+        (``PolicyError``) and the running version stays. With ``if_changed``, nothing is stored
+        when the policy is the one that runs: the same text, or a text that says the same
+        (only comments or layout differ: ``ApplyResult.text_differs``)."""
+        found = self.inspect(text, filename=filename)
+        warnings = found.warnings
         digest = hashlib.sha256(text.encode()).hexdigest()
         with self._uow(write=True) as uow:
             current = self._current(uow)
-            if if_changed and current is not None and current.stored.content_hash == digest:
-                return ApplyResult(current, created=False, warnings=warnings)
+            if if_changed and current is not None:
+                same_text = current.stored.content_hash == digest
+                if same_text or current.policy == found.policy:
+                    return ApplyResult(
+                        current, created=False, warnings=warnings, text_differs=not same_text
+                    )
             stored = uow.policies.add(
                 content=text,
                 content_hash=digest,

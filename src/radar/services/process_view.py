@@ -15,12 +15,13 @@ from datetime import date, datetime, timedelta
 import holidays
 
 from radar.clock import Clock
-from radar.domain import preview
+from radar.domain import preview, triage
 from radar.domain.calendar import ALWAYS, Calendar
 from radar.domain.policy import Policy, Service, Team
 from radar.domain.response import HoursMode
 from radar.domain.roles import TeamRole
 from radar.domain.severity import Severity
+from radar.domain.triage import Question
 from radar.policyfile import load
 from radar.services.policies import PolicyService, PolicyVersion, StoredPolicy
 
@@ -72,12 +73,41 @@ class Owners:
 
 
 @dataclass(frozen=True)
+class Asked:
+    """A question of the severity guide, numbered in the order the guide asks it, with where
+    each answer leads, in words: ``("No", "question 2")``, ``("Yes", "Sev1 - Critical")``."""
+
+    number: int
+    question: Question
+    answers: list[tuple[str, str]]
+
+
+@dataclass(frozen=True)
 class Process:
     version: PolicyVersion
     history: list[StoredPolicy]  # newest first
     levels: list[Level]
     calendars: list[Hours]
     owners: list[Owners]
+    guide: list[Asked] = dataclasses.field(default_factory=list)  # in the order asked
+    test_asked: str = ""  # where the guide asks the incident test, in words
+
+
+def guide_in_order(policy: Policy) -> list[Asked]:
+    """The severity guide as the report form, ``radar triage`` and Slack ask it."""
+    if policy.guide is None:
+        return []
+    questions = triage.asked(policy.guide)
+    number = {q.id: n for n, q in enumerate(questions, 1)}
+
+    def leads_to(answer: triage.Answer) -> str:
+        if answer.next is not None:
+            return f"question {number[answer.next]}"
+        if answer.severity is not None:
+            return policy.severity(answer.severity).name
+        return "not an incident, file a ticket"
+
+    return [Asked(number[q.id], q, [(a.label, leads_to(a)) for a in q.answers]) for q in questions]
 
 
 class ProcessView:
@@ -95,7 +125,15 @@ class ProcessView:
         calendars = [
             hours(cal, now, names, _used_by(policy, cal.id)) for cal in policy.calendars.values()
         ]
-        return Process(version, history, levels, calendars, owners(policy, now, names))
+        return Process(
+            version,
+            history,
+            levels,
+            calendars,
+            owners(policy, now, names),
+            guide_in_order(policy),
+            triage.where_test_is_asked(policy.guide),
+        )
 
     def services(self) -> list[Owners]:
         version = self._policies.current()
@@ -181,7 +219,7 @@ def _words(policy: Policy, s: Severity, service_id: str | None) -> list[str]:
     an always-on level gets ``At any hour, day or night.`` after its steps and repeats."""
     lines = preview.response(policy, s.id, service_id)
     if s.response.hours is HoursMode.ALWAYS:
-        lines.insert(2 if s.response.repeat else 1, ANY_HOUR)
+        lines.insert(2 if s.response.repeat and s.response.steps else 1, ANY_HOUR)
     return lines
 
 

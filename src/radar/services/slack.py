@@ -24,8 +24,10 @@ from datetime import datetime
 from typing import Any
 
 from radar.clock import Clock
+from radar.domain import acknowledgement, wording
 from radar.domain import incident as inc
 from radar.domain.access import Permission, Principal
+from radar.domain.acknowledgement import Words
 from radar.domain.errors import Forbidden, InvalidInput, InvalidTransition, NotFound, RadarError
 from radar.domain.events import TimelineEntry
 from radar.domain.incident import Actor, Incident, Via, Visibility
@@ -42,6 +44,7 @@ from radar.integrations.slack_requests import (
     Click,
     Message,
 )
+from radar.integrations.slack_role_view import HOLDER, RoleSubmission
 from radar.integrations.slack_views import (
     DESCRIPTION,
     MESSAGE,
@@ -54,11 +57,12 @@ from radar.integrations.slack_views import (
     declare_view,
     update_view,
 )
-from radar.services import response
+from radar.services import response, slack_roles, slack_status
 from radar.services.access import actor, require, visible
 from radar.services.incidents import Declaration, IncidentDetail, IncidentService, incident_id
 from radar.services.policies import PolicyService
 from radar.services.slack_directory import SlackDirectory, display_name
+from radar.services.status import StatusService
 from radar.store.uow import UnitOfWork, UnitOfWorkProvider
 
 log = logging.getLogger(__name__)
@@ -68,6 +72,7 @@ UNKNOWN = (
     "Slack profile shows, to your person in the policy."
 )
 STATUS_LIMIT = 10  # `/radar status` lists at most this many open incidents
+LATEST = 3  # `/radar status INC-42` shows this many of people's latest timeline entries
 ROLE_NAMES = {
     Role.COMMANDER: "commander",
     Role.COMMUNICATIONS_LEAD: "communications lead",
@@ -180,6 +185,9 @@ class SlackService:
             cmd = replace(cmd, assignee=named.id if named is not None else cmd.assignee)
         reference = cmd.reference
         try:
+            if cmd.name == "component":  # the status page's components (services/status.py)
+                status = StatusService(self._uow, self._clock, self._policies)
+                return slack_status.component(status, principal, cmd)
             if cmd.name == "status" and reference is None:
                 return self._open_ones(principal, base)
             if reference is None:
@@ -187,6 +195,15 @@ class SlackService:
                 if isinstance(only, str):
                     return only
                 reference = only.reference
+            if cmd.name == "role" and cmd.role and not cmd.assignee:  # nobody named: pick
+                return slack_roles.modal(
+                    self._incidents,
+                    self._open_view,
+                    principal,
+                    reference,
+                    cmd.role,
+                    invocation.trigger_id,
+                )
             return self._do(principal, cmd, reference, base)
         except NotFound as exc:
             if exc.field == "incident":
@@ -267,6 +284,14 @@ class SlackService:
             return f"Slack did not open the form: post the update in Radar ({current.reference})."
         return ""
 
+    def submit_role(self, form: RoleSubmission) -> dict[str, str]:
+        """The role modal, submitted: assign as the person (via Slack). The errors to show on
+        the modal, by block (none: assigned, close the modal)."""
+        _, principal = self._acting_as(form.user)
+        if isinstance(principal, str):
+            return {HOLDER: principal}
+        return slack_roles.submit(self._incidents, principal, form)
+
     def submit_update(self, form: UpdateSubmission) -> dict[str, str]:
         """The update modal, submitted: post the update as the person (via Slack). The errors
         to show on the modal, by block (none: posted, close the modal)."""
@@ -346,7 +371,7 @@ class SlackService:
         s, via = self._incidents, Via.SLACK
         if cmd.name == "status":
             detail = s.get(principal, reference)
-            return _status(detail.incident, base)
+            return _status(detail, self._policies.current().policy, base)
         if cmd.name == "ack":
             before = s.get(principal, reference).incident.acknowledgement
             done = s.acknowledge(principal, reference, via=via)
@@ -368,8 +393,7 @@ class SlackService:
             )
             return f"{_named(done)} is now {done.severity}."
         assert cmd.role is not None  # role: the parser made sure
-        done = s.assign_role(principal, reference, role=cmd.role, assignee=cmd.assignee, via=via)
-        return f"{done.roles.get(cmd.role)} is now the {ROLE_NAMES[cmd.role]} of {_named(done)}."
+        return slack_roles.assign(s, principal, reference, cmd.role, cmd.assignee)
 
     def _the_open_one(self, principal: Principal, slash: str, name: str) -> Incident | str:
         """The incident a command without a reference means: the only open one the person may
@@ -390,7 +414,7 @@ class SlackService:
         if not listed.items:
             return "No incident is open."
         lines = ["Open incidents, newest first:"]
-        lines += [f"• {_line(i)}" for i in listed.items]
+        lines += [f"• {_line(i, listed.acknowledgements.get(i.id or 0))}" for i in listed.items]
         if listed.next_cursor is not None:
             lines.append(f"… and more: {base}/incidents")
         return "\n".join(lines)
@@ -463,10 +487,10 @@ def _named(incident: Incident) -> str:
     return f"{incident.reference} ({incident.title})"
 
 
-def _line(incident: Incident) -> str:
-    """One incident in a line: reference, title, level, status, acknowledgement."""
-    ack = incident.acknowledgement
-    acked = f"acknowledged by {ack.by}" if ack is not None else "not acknowledged"
+def _line(incident: Incident, acknowledged: Words | None = None) -> str:
+    """One incident in a line: reference, title, level, status, and its acknowledgement in the
+    words every surface uses (``domain/acknowledgement.py``)."""
+    acked = (acknowledged or acknowledgement.standing(incident, ()).words()).text
     drill = " (drill)" if incident.drill else ""
     return (
         f"{incident.reference} {incident.title}{drill}: {incident.severity}, "
@@ -474,15 +498,22 @@ def _line(incident: Incident) -> str:
     )
 
 
-def _status(incident: Incident, base: str) -> str:
-    """``/radar status INC-42``."""
+def _status(detail: IncidentDetail, policy: Policy, base: str) -> str:
+    """``/radar status INC-42``: the incident, then what people last did, in the timeline's
+    words (``domain/wording.py``)."""
+    incident = detail.incident
     roles = [f"{ROLE_NAMES[r]} {who}" for r, who in incident.roles.items()]
     lines = [
-        _line(incident) + ".",
+        _line(incident, detail.acknowledgement) + ".",
         f"Service {incident.service}; roles: {', '.join(roles) if roles else 'none yet'}.",
     ]
-    if incident.resolution_summary:
+    people = [e for e in detail.timeline if e.via != Via.ENGINE.value][-LATEST:]
+    if incident.resolution_summary and all(e.kind != "resolved" for e in people):
         lines.append(f"Resolved: {incident.resolution_summary}")
+    if people:
+        words = wording.for_policy(policy)
+        lines.append("Latest, newest first:")
+        lines += [f"• {e.actor}: {words(e).text()}" for e in reversed(people)]
     lines.append(f"{base}/incidents/{incident.reference}")
     return "\n".join(lines)
 

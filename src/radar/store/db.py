@@ -22,6 +22,14 @@ from sqlalchemy.pool import StaticPool
 WRITE_OPTION = "radar_write"
 log = logging.getLogger(__name__)
 SQLITE_MIN_POOL = 40
+# SQLite's lower() and LIKE fold ASCII letters only ('Ü' stays 'Ü'): searches fold text with
+# this function instead, registered on every SQLite connection (PostgreSQL's lower() folds all).
+SQLITE_FOLD = "radar_fold"
+
+
+def fold(value: object) -> object:
+    """What ``radar_fold(x)`` is in SQL on SQLite: the text case-folded, anything else as is."""
+    return value.casefold() if isinstance(value, str) else value
 
 
 @dataclass
@@ -97,6 +105,7 @@ def _sqlite_engine(url: str, synchronous: str, pool_size: int) -> Engine:
             cur.execute("PRAGMA journal_mode=WAL")
         cur.execute(f"PRAGMA synchronous={synchronous}")
         cur.close()
+        dbapi_conn.create_function(SQLITE_FOLD, 1, fold, deterministic=True)
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Any) -> None:

@@ -19,7 +19,6 @@ from sqlalchemy import (
     delete,
     func,
     insert,
-    or_,
     select,
     update,
 )
@@ -31,6 +30,7 @@ from radar.domain.incident import Acknowledgement, Incident, Via, reference_for
 from radar.domain.lifecycle import OPEN_STATUSES, Status
 from radar.domain.listing import IncidentFilter, Page
 from radar.domain.roles import Role
+from radar.store import search
 from radar.store.participants import visible_to
 from radar.store.tables import IncidentRoleRow, IncidentRow, TimelineEntryRow
 
@@ -45,6 +45,14 @@ _ROLES_OF = select(ROLES.c.incident_id, ROLES.c.role, ROLES.c.assignee).where(
 )
 _TIMELINE_OF = (
     select(TIMELINE).where(TIMELINE.c.incident_id == bindparam("id")).order_by(TIMELINE.c.id)
+)
+_ENTRIES_OF_KINDS = (
+    select(TIMELINE)
+    .where(
+        TIMELINE.c.incident_id.in_(bindparam("ids", expanding=True)),
+        TIMELINE.c.kind.in_(bindparam("kinds", expanding=True)),
+    )
+    .order_by(TIMELINE.c.id)
 )
 _INSERT_INCIDENT = insert(INCIDENTS).returning(INCIDENTS.c.id)
 _UPDATE_INCIDENT = update(INCIDENTS).where(INCIDENTS.c.id == bindparam("incident_id"))
@@ -212,6 +220,18 @@ class IncidentRepository:
             _entry(r) for r in self.session.execute(_TIMELINE_OF, {"id": incident_id}).mappings()
         ]
 
+    def entries_of_kinds(
+        self, ids: Sequence[int], kinds: Sequence[str]
+    ) -> dict[int, list[TimelineEntry]]:
+        """The timeline entries of these ``kinds`` for each of the incidents ``ids``, oldest
+        first, in one query (a page of incidents with what their acknowledgements need)."""
+        found: dict[int, list[TimelineEntry]] = {i: [] for i in ids}
+        if ids and kinds:
+            rows = self.session.execute(_ENTRIES_OF_KINDS, {"ids": list(ids), "kinds": list(kinds)})
+            for r in rows.mappings():
+                found[r["incident_id"]].append(_entry(r))
+        return found
+
     def last_entry(self, incident_id: int | None = None, *, visible_to: str | None = None) -> int:
         """The id of the newest timeline entry (of one incident, or of all; with ``visible_to``,
         of the incidents that username may see): it grows with every change, so a page can tell
@@ -231,6 +251,16 @@ class IncidentRepository:
         roles = self._roles([r["id"] for r in rows])
         return [_to_domain(r, roles[r["id"]]) for r in rows]
 
+    def severity_in_use(self, severity: str) -> bool:
+        """Whether some incident has this severity (say, a level an older policy defined)."""
+        stmt = select(INCIDENTS.c.id).where(INCIDENTS.c.severity == severity).limit(1)
+        return self.session.execute(stmt).first() is not None
+
+    def service_in_use(self, service: str) -> bool:
+        """Whether some incident is about this service (say, one an older policy defined)."""
+        stmt = select(INCIDENTS.c.id).where(INCIDENTS.c.service == service).limit(1)
+        return self.session.execute(stmt).first() is not None
+
 
 def _conditions(flt: IncidentFilter) -> Sequence[ColumnElement[bool]]:
     c = INCIDENTS.c
@@ -249,13 +279,5 @@ def _conditions(flt: IncidentFilter) -> Sequence[ColumnElement[bool]]:
     if flt.visible_to is not None:
         conds.append(visible_to(flt.visible_to))
     if flt.text:
-        escaped = flt.text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-        pattern = f"%{escaped}%"
-        conds.append(
-            or_(
-                c.title.ilike(pattern, escape="\\"),
-                c.description.ilike(pattern, escape="\\"),
-                c.decline_reason.ilike(pattern, escape="\\"),
-            )
-        )
+        conds.append(search.matches(flt.text))
     return conds

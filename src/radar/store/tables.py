@@ -420,3 +420,18 @@ class SlackChannelRow(Base):
     channel_id: Mapped[str] = mapped_column(String(40), unique=True)
     name: Mapped[str] = mapped_column(String(80))
     opened_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+class StatusComponentRow(Base):
+    """A state a person set for a status page component (a service), instead of the one its
+    incidents imply (``domain.status.ComponentSetting``). Released: the row is gone."""
+
+    __tablename__ = "status_components"
+
+    service: Mapped[str] = mapped_column(String(63), primary_key=True)
+    state: Mapped[str] = mapped_column(String(40))
+    held: Mapped[bool] = mapped_column(Boolean)
+    basis: Mapped[str] = mapped_column(Text)  # the open incidents it was set over
+    set_by: Mapped[str] = mapped_column(String(200))
+    set_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    incident_id: Mapped[int | None] = mapped_column(ForeignKey("incidents.id"))

@@ -24,7 +24,7 @@ from radar.api.deps import ContainerDep
 from radar.api.schemas.errors import TOO_LARGE, UNEXPECTED, Responses, merged, refusal
 from radar.bootstrap import Container
 from radar.domain.errors import NotFound
-from radar.integrations import slack_commands, slack_views
+from radar.integrations import slack_commands, slack_role_view, slack_views
 from radar.integrations import slack_requests as slack
 from radar.integrations.parsing import json_object
 
@@ -64,15 +64,18 @@ async def _verified(request: Request, c: Container) -> bytes:
 async def interactivity(request: Request, c: ContainerDep, later: BackgroundTasks) -> Response:
     """A button pressed on one of Radar's cards: Acknowledge or Resolve, as the person who
     pressed it (they alone are told what happened; others see the card change), or Post
-    update, which opens the update modal. A modal submitted (``/radar declare``'s, or the
-    update's): done (``clear``), or its errors, by block. The *Add to incident timeline*
-    message shortcut."""
+    update, which opens the update modal. A modal submitted (``/radar declare``'s, the
+    update's, or the role's): done (``clear``), or its errors, by block. The *Add to incident
+    timeline* message shortcut."""
     body = await _verified(request, c)
     payload = slack.payload(body)
     pin = slack.shortcut(payload)
     if pin is not None:  # "Add to incident timeline" on a message: told through response_url
         _tell(c, later, pin.response_url, await run_in_threadpool(c.slack_pins.pin, pin))
         return Response(status_code=200)
+    role = slack_role_view.role_submission(payload)
+    if role is not None:  # the role modal, submitted
+        return _verdict(await run_in_threadpool(c.slack.submit_role, role))
     update = slack_views.update_submission(payload)
     if update is not None:  # the update modal, submitted
         return _verdict(await run_in_threadpool(c.slack.submit_update, update))

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, StrictStr
 
+from radar.domain import acknowledgement as acks
 from radar.domain import incident as inc
+from radar.domain import wording
 from radar.domain.events import TimelineEntry
 from radar.domain.incident import Incident, Via, Visibility
 from radar.domain.lifecycle import Status
@@ -19,6 +22,7 @@ RequiredText = Annotated[StrictStr, Field(min_length=1, max_length=inc.TEXT_MAX)
 Name = Annotated[StrictStr, Field(min_length=1, max_length=inc.NAME_MAX)]
 Ident = Annotated[StrictStr, Field(min_length=1, max_length=63)]
 Url = Annotated[StrictStr, Field(max_length=2000, pattern=r"^https?://\S+$")]
+Words = Callable[[TimelineEntry], wording.Worded]  # an entry in words
 
 
 class Input(BaseModel):
@@ -28,7 +32,11 @@ class Input(BaseModel):
 class IncidentCreate(Input):
     title: Title
     service: Ident = Field(description="A service id from the policy.")
-    severity: Ident = Field(description="A severity id from the policy, such as `sev2`.")
+    severity: Ident | None = Field(
+        None,
+        description="A severity id from the policy, such as `sev2`. Required, unless "
+        "`not_an_incident` is given (then the policy's least severe level is recorded).",
+    )
     description: Text = ""
     reporter: Name | None = Field(
         None, description="Who reported it, when not the caller (say, a customer-support agent)."
@@ -42,6 +50,12 @@ class IncidentCreate(Input):
     )
     severity_reason: Text | None = Field(
         None, description="Required when `severity` differs from the guide's suggestion."
+    )
+    not_an_incident: DeclineCreate | None = Field(
+        None,
+        description="Record the report as not an incident, as the web's report form does when "
+        "the guide says so: declared and declined at once (status `declined`), with this "
+        "reason and ticket; no response starts, and it stays on record and searchable.",
     )
 
 
@@ -83,6 +97,11 @@ class DeclineCreate(Input):
     ticket_url: Url | None = None
 
 
+class ReportAnywayCreate(Input):
+    severity: Ident = Field(description="The level it is reported at, a severity id.")
+    reason: RequiredText = Field(description="Why it is an incident after all.")
+
+
 class AcknowledgementOut(BaseModel):
     by: str
     at: datetime
@@ -104,7 +123,20 @@ class IncidentOut(BaseModel):
     updated_at: datetime
     version: int
     policy_version: int | None
-    acknowledgement: AcknowledgementOut | None
+    acknowledgement: AcknowledgementOut | None = Field(
+        description="The acknowledgement that counts now; `null` before anyone acknowledged, "
+        "after a reopen, and after a move to a level that asks for a fresh one."
+    )
+    acknowledgement_text: str = Field(
+        description="The acknowledgement in words, with what came before: `acknowledged by "
+        "Laura Gómez (web)`, `acknowledged at Sev2 - Major by Laura Gómez (web); Sev1 - Critical "
+        "not yet acknowledged`, `not yet acknowledged`, `never acknowledged` (ended), `not "
+        "needed: not an incident` (declined)."
+    )
+    awaiting_acknowledgement: bool = Field(
+        description="`true` while the incident is open and nobody has acknowledged it at its "
+        "level since it last needed it; never for a resolved, closed or declined one."
+    )
     roles: dict[Role, str]
     resolved_at: datetime | None
     resolution_summary: str | None
@@ -123,8 +155,11 @@ class IncidentOut(BaseModel):
     allowed_actions: list[str]
 
     @classmethod
-    def of(cls, i: Incident) -> IncidentOut:
+    def of(cls, i: Incident, acknowledged: acks.Words | None = None) -> IncidentOut:
+        """``acknowledged`` words the acknowledgement with its history (read from the
+        timeline); without it, from the incident alone (enough for a new incident)."""
         ack = i.acknowledgement
+        words = acknowledged or acks.standing(i, ()).words()
         assert i.id is not None
         return cls(
             id=i.id,
@@ -142,6 +177,8 @@ class IncidentOut(BaseModel):
             version=i.version,
             policy_version=i.policy_version,
             acknowledgement=AcknowledgementOut(by=ack.by, at=ack.at, via=ack.via) if ack else None,
+            acknowledgement_text=words.text,
+            awaiting_acknowledgement=words.awaiting,
             roles=dict(i.roles),
             resolved_at=i.resolved_at,
             resolution_summary=i.resolution_summary,
@@ -166,9 +203,22 @@ class TimelineEntryOut(BaseModel):
     new: str | None
     message: str | None
     visibility: str
+    text: str = Field(
+        description="The entry in words, as every Radar surface shows it: what changed, then "
+        "why (`Severity Sev2 - Major → Sev1 - Critical: card numbers in the logs`). An "
+        "instant in it is in UTC; `due` gives it for showing in another zone."
+    )
+    what: str = Field(description="What changed or happened (`Resolved`, `Public update`).")
+    why: str | None = Field(description="The reason, summary or message that came with it.")
+    due: datetime | None = Field(
+        description="The instant `what` ends with (`Next update due by`), else null."
+    )
+    public: bool = Field(description="Published on the status page too.")
 
     @classmethod
-    def of(cls, e: TimelineEntry) -> TimelineEntryOut:
+    def of(cls, e: TimelineEntry, words: Words = wording.word) -> TimelineEntryOut:
+        """``words``: ``wording.word``, or ``wording.for_policy(...)`` to name people and levels."""
+        w = words(e)
         return cls(
             id=e.id,
             at=e.at,
@@ -180,6 +230,11 @@ class TimelineEntryOut(BaseModel):
             new=e.new,
             message=e.message,
             visibility=e.visibility,
+            text=w.text(),
+            what=w.what,
+            why=w.why,
+            due=w.due,
+            public=w.public,
         )
 
 
@@ -216,11 +271,13 @@ class IncidentDetailOut(IncidentOut):
         i: Incident,
         timeline: list[TimelineEntry],
         participants: list[tuple[str, str]],
+        words: Words = wording.word,
+        acknowledged: acks.Words | None = None,
     ) -> IncidentDetailOut:
-        fields = IncidentOut.of(i).__dict__
+        fields = IncidentOut.of(i, acknowledged).__dict__
         return cls(
             **fields,
-            timeline=[TimelineEntryOut.of(e) for e in timeline],
+            timeline=[TimelineEntryOut.of(e, words) for e in timeline],
             participants=ParticipantsOut.of(participants).participants,
         )
 

@@ -20,7 +20,9 @@ class PlanItemOut(BaseModel):
     condition: str | None = Field(None, description="What would cancel it first.")
     due_at: datetime = Field(description="When it falls due by the plan.")
     runs_at: datetime = Field(description="When it will run: later than due_at when held.")
-    held: str | None = Field(None, description="Why it waits, and until when, in local time.")
+    held: str | None = Field(
+        None, description="Why it waits; it runs at runs_at (the instant, in UTC, as every time)."
+    )
 
     @classmethod
     def of(cls, item: PlanItem) -> PlanItemOut:

@@ -14,7 +14,11 @@ class Input(BaseModel):
 class PolicyCreate(Input):
     content: StrictStr = Field(max_length=1_000_000, description="The policy file, as YAML text.")
     filename: StrictStr = Field("policy.yaml", max_length=500, description="Named in errors.")
-    if_changed: StrictBool = Field(False, description="Store nothing if this text already runs.")
+    if_changed: StrictBool = Field(
+        False,
+        description="Store nothing if this policy already runs: the same text, or one that "
+        "differs only in comments or layout.",
+    )
 
 
 class ProblemOut(BaseModel):

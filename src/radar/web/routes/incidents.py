@@ -4,8 +4,9 @@ notification's delivery. Every action is a plain form post answered with a redir
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Annotated
+from collections.abc import Callable, Sequence
+from enum import StrEnum
+from typing import Annotated, TypeVar
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Query, Request
@@ -13,6 +14,8 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
 from radar.domain import incident as inc
+from radar.domain import wording
+from radar.domain.access import Permission
 from radar.domain.errors import (
     Conflict,
     Forbidden,
@@ -22,7 +25,7 @@ from radar.domain.errors import (
     RadarError,
 )
 from radar.domain.incident import Via, Visibility
-from radar.domain.lifecycle import Status
+from radar.domain.lifecycle import Action, Status, status_changes
 from radar.domain.listing import IncidentFilter
 from radar.domain.roles import Role
 from radar.services.sessions import WebSession
@@ -59,9 +62,11 @@ async def _room(
     version = await run_in_threadpool(c.board.version, session.principal, reference)
     alerts = await run_in_threadpool(c.ingest.of_incident, session.principal, reference)
     channel = await run_in_threadpool(c.slack.channel_of, session.principal, reference)
+    holders = await run_in_threadpool(c.incidents.role_candidates, session.principal, reference)
     policy = (await run_in_threadpool(c.policies.current)).policy
     i = detail.incident
     proposed = [e for e in detail.timeline if e.kind == "upgrade_proposed"]
+    words = wording.for_policy(policy)
     return page(
         request,
         "incident.html",
@@ -69,28 +74,40 @@ async def _room(
         status,
         page="incident",
         i=i,
-        timeline=list(reversed(detail.timeline)),
+        # Each entry with its words (domain/wording.py), newest first.
+        timeline=[(e, words(e)) for e in reversed(detail.timeline)],
         plan=plan,
         policy=policy,
         severity_name={s.id: s.name for s in policy.severities},
         people={p.id: p.name for p in policy.people},
-        actions=set(inc.available_actions(i)),
+        actions=_offered(i, session),
         roles=list(Role),
-        statuses=[s for s in Status if s not in (Status.RESOLVED, Status.CLOSED, Status.DECLINED)],
+        holders=holders,  # who may hold a role: the assign form's picker
+        # What "Status after this update" offers: only the moves the lifecycle allows now.
+        statuses=status_changes(i.status),
+        acknowledged=detail.acknowledgement,
         templates=UPDATE_TEMPLATES,
         version=version,
         alerts=alerts,
         slack_channel=channel,
         participants=detail.participants,
-        # Why Radar proposes an upgrade, while one waits: the latest proposal's reason, which
-        # its timeline entry gives after "proposed sevN instead of upgrading, ...: ".
-        proposal_reason=(proposed[-1].message or "").partition(": ")[2] or None
-        if proposed and i.proposed_severity
-        else None,
+        # Why Radar proposes an upgrade, while one waits: the latest proposal's reason.
+        proposal_reason=(
+            wording.word(proposed[-1]).why if proposed and i.proposed_severity else None
+        ),
         can_respond=session.principal.can_write,
         error=error,
         draft=draft,
     )
+
+
+def _offered(i: inc.Incident, session: WebSession) -> set[str]:
+    """What the room offers: what the incident allows now, less reporting it anyway for
+    someone who may not report."""
+    actions = set(inc.available_actions(i))
+    if not session.principal.may(Permission.REPORT):
+        actions.discard(Action.REPORT_ANYWAY.value)
+    return actions
 
 
 @router.get("", response_class=HTMLResponse)
@@ -176,12 +193,14 @@ async def post_update(request: Request, session: Session, reference: str) -> Res
             session.principal,
             reference,
             message=f.get("message", ""),
-            visibility=Visibility(f.get("visibility") or "internal"),
-            status=Status(status) if status else None,
+            visibility=_visibility(f),
+            status=_choice(status, UPDATE_STATUSES, "status", "the status after this update")
+            if status
+            else None,
             via=Via.WEB,
         )
 
-    return await _act(request, session, reference, _checked(act))
+    return await _act(request, session, reference, act)
 
 
 @router.post("/{reference}/resolve")
@@ -193,11 +212,11 @@ async def resolve(request: Request, session: Session, reference: str) -> Respons
             session.principal,
             reference,
             summary=f.get("summary", ""),
-            visibility=Visibility(f.get("visibility") or "internal"),
+            visibility=_visibility(f),
             via=Via.WEB,
         )
 
-    return await _act(request, session, reference, _checked(act))
+    return await _act(request, session, reference, act)
 
 
 @router.post("/{reference}/reopen")
@@ -287,6 +306,44 @@ async def add_participant(request: Request, session: Session, reference: str) ->
             session.principal, reference, f.get("username", ""), Via.WEB
         ),
     )
+
+
+@router.post("/{reference}/report-anyway")
+async def report_anyway(request: Request, session: Session, reference: str) -> Response:
+    """A declined report is an incident after all: at the level chosen, with a reason."""
+    incidents = container_of(request).incidents
+    return await _act(
+        request,
+        session,
+        reference,
+        lambda f: incidents.report_anyway(
+            session.principal,
+            reference,
+            severity=f.get("severity", ""),
+            reason=f.get("reason", ""),
+            via=Via.WEB,
+        ),
+    )
+
+
+E = TypeVar("E", bound=StrEnum)
+# The statuses an update may carry (the lifecycle then says which of them are allowed now).
+UPDATE_STATUSES = (Status.INVESTIGATING, Status.IDENTIFIED, Status.MONITORING, Status.RESOLVED)
+
+
+def _choice(value: str, choices: Sequence[E], field: str, what: str) -> E:
+    """A form's choice among ``choices``; anything else is refused in words that name them
+    (never a Python error about an enum)."""
+    for choice in choices:
+        if choice.value == value:
+            return choice
+    named = ", ".join(str(c.value) for c in choices)
+    raise InvalidInput(f"{what}: {value!r} is not one of {named}", field=field)
+
+
+def _visibility(fields: dict[str, str]) -> Visibility:
+    chosen = fields.get("visibility") or "internal"
+    return _choice(chosen, list(Visibility), "visibility", "who sees it")
 
 
 def _checked(act: Callable[[dict[str, str]], object]) -> Callable[[dict[str, str]], object]:

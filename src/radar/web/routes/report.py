@@ -9,15 +9,26 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
+from radar.domain import incident, triage
 from radar.domain.errors import Conflict, Forbidden, InvalidInput
 from radar.domain.incident import Via
+from radar.domain.policy import Policy
 from radar.services.incidents import Declaration
 from radar.services.sessions import WebSession
+from radar.services.triage import Suggestion
 from radar.web.auth import container_of, posted, signed_in
 from radar.web.pages import page
 
 router = APIRouter(prefix="/report", include_in_schema=False)
 Session = Annotated[WebSession, Depends(signed_in)]
+# The longest text each field takes, as the server checks it (the browser stops there too).
+LIMITS = {
+    "title": incident.TITLE_MAX,
+    "description": incident.TEXT_MAX,
+    "severity_reason": incident.TEXT_MAX,
+    "reason": incident.TEXT_MAX,
+    "ticket_url": incident.URL_MAX,
+}
 
 
 def _answers(text: str) -> tuple[int, ...]:
@@ -30,6 +41,23 @@ def _answers(text: str) -> tuple[int, ...]:
         raise InvalidInput("answers must be numbers separated by commas", field="answers") from None
 
 
+def step(policy: Policy, answers: tuple[int, ...], suggestion: Suggestion | None) -> str:
+    """Where the reporter is: ``Step 2 of up to 6``. The steps are the service, each question
+    asked, then the details; while an answer may end the guide sooner, the count is the most
+    it can take from here."""
+    guide = policy.guide
+    if guide is None:
+        return ""
+    if suggestion is None:  # the service; after it, the questions and the details
+        now, after = 1, tuple(n + 1 for n in triage.still_to_ask(guide, guide.start))
+    elif (question := suggestion.outcome.next_question) is not None:  # after it: the rest
+        now, after = 2 + len(answers), triage.still_to_ask(guide, question.id)
+    else:  # the details, last
+        now, after = 2 + len(answers), (0, 0)
+    fewest, most = now + after[0], now + after[1]
+    return f"Step {now} of {most}" if fewest == most else f"Step {now} of up to {most}"
+
+
 async def _guide(
     request: Request,
     session: WebSession,
@@ -39,6 +67,7 @@ async def _guide(
     error: str = "",
     status: int = 200,
     form: dict[str, str] | None = None,
+    chosen: str = "",
 ) -> HTMLResponse:
     c = container_of(request)
     policy = (await run_in_threadpool(c.policies.current)).policy
@@ -57,6 +86,9 @@ async def _guide(
         path=",".join(str(a) for a in answers),
         back=",".join(str(a) for a in answers[:-1]),
         suggestion=suggestion,
+        step=step(policy, answers, suggestion),
+        limits=LIMITS,
+        chosen=chosen,
         error=error,
         form=form or {},
     )
@@ -68,8 +100,10 @@ async def guide(
     session: Session,
     service: Annotated[str, Query(max_length=63)] = "",
     answers: Annotated[str, Query(max_length=200)] = "",
+    chosen: Annotated[str, Query(max_length=63)] = "",
 ) -> HTMLResponse:
-    return await _guide(request, session, service, _answers(answers))
+    """``chosen``: the service the reporter picked before going back to the first step."""
+    return await _guide(request, session, service, _answers(answers), chosen=chosen)
 
 
 @router.post("")
