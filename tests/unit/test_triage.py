@@ -48,6 +48,16 @@ def test_impossible_answers_are_refused(answers: list[int], field: str) -> None:
     assert refused.value.field == field
 
 
+def test_an_answer_out_of_range_names_the_value_and_the_answers_there_are() -> None:
+    """Not "answer 1 does not exist" (which reads as if the first answer were missing)."""
+    with pytest.raises(InvalidInput) as refused:
+        suggest(POLICY, [1, 8])
+    assert refused.value.message == (
+        "8 is not an answer to question 'many'; give 0 ('Yes') or 1 ('No')"
+    )
+    assert refused.value.field == "answers.1"
+
+
 def test_sev2_preview_says_what_the_seed_says() -> None:
     lines = preview.response(POLICY, "sev2", "checkout")
     assert lines[0] == (

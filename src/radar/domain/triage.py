@@ -66,9 +66,9 @@ def walk(guide: Guide, answers: Sequence[int]) -> Outcome:
     question = guide.question(guide.start)
     for n, choice in enumerate(answers):
         if not 0 <= choice < len(question.answers):
+            offered = " or ".join(f"{i} ({a.label!r})" for i, a in enumerate(question.answers))
             raise InvalidInput(
-                f"answer {n + 1} does not exist: question {question.id!r} has "
-                f"{len(question.answers)} answers",
+                f"{choice} is not an answer to question {question.id!r}; give {offered}",
                 field=f"answers.{n}",
             )
         answer = question.answers[choice]
