@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from radar.domain import escalation, firing
+from radar.domain import escalation, firing, outgoing, reminders
 from radar.domain import incident as inc
 from radar.domain.escalation import Timer, TimerKind
 from radar.domain.incident import Actor, Incident
@@ -224,7 +224,7 @@ def test_restricted_titles_stay_out_of_messages_and_drills_say_so() -> None:
     ],
 )
 def test_late_notes(late: timedelta, note: str) -> None:
-    assert firing.late_note(step("sev2", 0, FRIDAY_1100), FRIDAY_1100 + late) == note
+    assert outgoing.late_note(step("sev2", 0, FRIDAY_1100), FRIDAY_1100 + late) == note
 
 
 def test_overdue_reminders_stop_after_three() -> None:
@@ -232,7 +232,7 @@ def test_overdue_reminders_stop_after_three() -> None:
     first = Timer(TimerKind.UPDATE_OVERDUE, "sev2", FRIDAY_1100)
     nxt = firing.fire(POLICY, incident, first, FRIDAY_1100).then
     assert [(t.kind, t.step) for t in nxt] == [(TimerKind.UPDATE_OVERDUE, 1)]
-    last = replace(first, step=firing.OVERDUE_REMINDERS - 1)
+    last = replace(first, step=reminders.OVERDUE_REMINDERS - 1)
     result = firing.fire(POLICY, incident, last, FRIDAY_1100)
     assert result.then == ()
     assert "the last reminder until an update is posted" in result.outgoing[0].body

@@ -10,7 +10,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from radar.domain import calendar, firing, recipients
+from radar.domain import calendar, recipients, reminders
 from radar.domain.errors import InvalidInput
 from radar.domain.escalation import Timer, TimerKind, announces, team_calendar
 from radar.domain.firing import describe
@@ -82,7 +82,7 @@ def _action(
         if sev.upgrade.when_worked_on is WhenWorkedOn.PROPOSE:
             return f"becomes {to}", "unless resolved first; proposed instead while being worked on"
         return f"becomes {to}", "unless resolved first"
-    targets = firing.reminder_targets(policy, incident, timer.kind)
+    targets = reminders.reminder_targets(policy, incident, timer.kind)
     reporter = {t: "reporter" for t in targets if t.kind is TargetKind.PERSON}
     told = _told(policy, incident, [Notify(t, (Channel.SLACK,)) for t in targets], reporter)
     if timer.kind is TimerKind.ROLES_MISSING:

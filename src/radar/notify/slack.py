@@ -12,9 +12,9 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web import SlackResponse
 from slack_sdk.webhook import WebhookClient
 
-from radar.domain.firing import INCIDENT_CHANNEL
 from radar.domain.notification import Attempt, Delivered, Kind, Notification
 from radar.domain.response import Channel
+from radar.domain.upkeep import INCIDENT_CHANNEL
 from radar.notify.base import DeliveryError, incident_link
 
 log = logging.getLogger(__name__)

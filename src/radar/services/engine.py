@@ -25,9 +25,9 @@ from radar.domain import firing, notification, plan
 from radar.domain.access import Permission, Principal
 from radar.domain.escalation import Timer, TimerKind
 from radar.domain.events import TimelineEntry
-from radar.domain.firing import Outgoing
 from radar.domain.incident import Incident
 from radar.domain.notification import Attempt, Delivered, Kind, Notification, retry_at
+from radar.domain.outgoing import Outgoing, late_note
 from radar.domain.policy import Policy
 from radar.domain.response import OWN_CHANNEL, Channel, Target
 from radar.notify.base import DeliveryError, Notifier
@@ -145,7 +145,7 @@ class EngineService:
         uow.outbox.add(incident.id, timer.id, keyed, now)
         uow.participants.add(incident.id, _people(result.outgoing), "paged", now)
         uow.timers.add(incident.id, result.then, timer.generation, now)
-        uow.timers.finish(timer.id, now, result.note + firing.late_note(timer, now))
+        uow.timers.finish(timer.id, now, result.note + late_note(timer, now))
         if result.change is None:
             uow.incidents.append(incident.id, entries)
             response.keep_channel(uow, policy, incident, now)  # the people paged are invited

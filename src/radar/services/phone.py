@@ -16,9 +16,9 @@ from radar.clock import Clock
 from radar.domain import incident as inc
 from radar.domain.errors import Expired, NotFound, RadarError
 from radar.domain.events import TimelineEntry
-from radar.domain.firing import Outgoing
 from radar.domain.incident import Actor, Via, reference_for
 from radar.domain.notification import Attempt, Notification
+from radar.domain.outgoing import Outgoing
 from radar.services import response
 from radar.services.ack_links import AckLinkService, person_of
 from radar.services.incidents import incident_id

@@ -9,7 +9,7 @@ import logging
 from collections.abc import Sequence
 from datetime import datetime
 
-from radar.domain import escalation, firing, incident_channel
+from radar.domain import escalation, incident_channel, upkeep
 from radar.domain import events as ev
 from radar.domain.errors import InvalidInput
 from radar.domain.events import TimelineEntry
@@ -84,7 +84,7 @@ def keep_channel(
     if latest is None and not (incident.is_open and incident_channel.wanted(policy, incident)):
         return False
     people = tuple(name for name, _why in uow.participants.of(incident.id))
-    wanted = firing.channel(policy, incident, people)
+    wanted = upkeep.channel(policy, incident, people)
     queued = []
     if latest != (wanted.address, wanted.body, dict(wanted.contacts)):
         state = hashlib.sha256(repr(wanted).encode()).hexdigest()[:12]
@@ -92,7 +92,7 @@ def keep_channel(
     for i, e in enumerate(events):
         if isinstance(e, ev.UpdatePosted):
             queued.append(
-                (f"{incident.id}:mirror:{now.isoformat()}:{i}", firing.mirror(incident, e))
+                (f"{incident.id}:mirror:{now.isoformat()}:{i}", upkeep.mirror(incident, e))
             )
     uow.outbox.add(incident.id, None, queued, now)
     if queued:
@@ -106,7 +106,7 @@ def refresh_slack(uow: UnitOfWork, policy: Policy, incident: Incident, now: date
     assert incident.id is not None
     queued = []
     for target in uow.outbox.slack_messages(incident.id):
-        card = firing.refresh(policy, incident, target)
+        card = upkeep.refresh(policy, incident, target)
         if card is not None:
             state = hashlib.sha256(card.body.encode()).hexdigest()[:12]
             queued.append((f"{incident.id}:refresh:{target}:{now.isoformat()}:{state}", card))

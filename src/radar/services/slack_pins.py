@@ -19,8 +19,8 @@ from radar.domain.incident import Via
 from radar.integrations.slack_requests import Pin
 from radar.notify.base import DeliveryError
 from radar.services.policies import PolicyService
-from radar.services.slack import takes_part
 from radar.services.slack_directory import SlackDirectory, display_name
+from radar.services.slack_people import takes_part
 from radar.store.uow import UnitOfWorkProvider
 
 log = logging.getLogger(__name__)

@@ -25,8 +25,8 @@ from sqlalchemy import (
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from radar.domain.firing import Outgoing
 from radar.domain.notification import Attempt, DeliveryState, Kind, Notification, fold_key
+from radar.domain.outgoing import Outgoing
 from radar.domain.response import Channel
 from radar.store.tables import NotificationAttemptRow, NotificationRow, SendWindowRow
 
