@@ -40,6 +40,21 @@ def test_first_run_sets_everything_up_and_second_run_prints_no_secrets(fresh_db:
     assert "no new credentials" in out
 
 
+@pytest.mark.parametrize(
+    ("port", "names_the_url"), [(None, False), ("8090", True)], ids=["default", "8090"]
+)
+def test_the_first_admins_hint_reaches_the_server_it_was_made_for(
+    fresh_db: Path, monkeypatch: pytest.MonkeyPatch, port: str | None, names_the_url: bool
+) -> None:
+    """`RADAR_PORT=8090 make run` must not suggest a command that talks to port 8080."""
+    if port is not None:
+        monkeypatch.setenv("RADAR_PORT", port)
+    radar("db", "upgrade")
+    hint = radar("user", "bootstrap-admin")[1].split("Try: ")[1].splitlines()[0]
+    assert hint.startswith("RADAR_URL=http://127.0.0.1:8090 RADAR_TOKEN=radar_") is names_the_url
+    assert hint.endswith(" radar incident list")
+
+
 def test_token_create_prints_the_secret_once(fresh_db: Path) -> None:
     radar("db", "upgrade")
     radar("user", "bootstrap-admin")

@@ -248,3 +248,23 @@ def test_a_policy_file_mistake_is_said_without_the_library_s_prefix(tmp_path: Pa
     said = out + err
     assert "timezone: an IANA time zone such as Europe/Madrid (found 'Europe/Madird')" in said
     assert "Value error" not in said
+
+
+@pytest.mark.parametrize(
+    ("args", "said"),
+    [
+        (["incident", "list", "--limit", "500"], "'500' must be at most 200"),
+        (["incident", "list", "--limit", "0"], "'0' must be at least 1"),
+        (["incident", "list", "--limit", "many"], "'many' is not a whole number"),
+        (["incident", "assign", "INC-2", "cook", "laura"], "'cook' is not one of"),
+        (["user", "create", "bob", "--role", "boss"], "'boss' is not one of"),
+    ],
+)
+def test_values_the_cli_refuses_are_refused_in_words(args: list[str], said: str) -> None:
+    """Typer checks values with pydantic; its phrasing must not reach people."""
+    result = CliRunner().invoke(app, args, env={"COLUMNS": "200"})
+    assert result.exit_code == 2
+    text = " ".join(result.output.split())
+    assert said in text, text
+    assert "Input should" not in text
+    assert "Value error" not in text

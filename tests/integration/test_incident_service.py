@@ -80,6 +80,20 @@ def test_viewers_read_but_do_not_change(
         container.incidents.declare(closed, SEV2)
 
 
+def test_a_report_kept_as_not_an_incident_stays_visible_to_its_reporter(
+    container: Container, responder: Principal, viewer: Principal
+) -> None:
+    """Its reporter takes part in it, as in any report: a restricted one stays theirs to see."""
+    kept = container.incidents.report_not_an_incident(
+        viewer, replace(SEV2, restricted=True), reason="A typo on the help page"
+    )
+    detail = container.incidents.get(viewer, kept.reference)
+    assert detail.incident.status is Status.DECLINED
+    assert (viewer.user.username, "reporter") in detail.participants
+    with pytest.raises(NotFound):  # a responder who takes no part in it does not see it
+        container.incidents.get(responder, kept.reference)
+
+
 def test_unknown_incident_is_not_found(container: Container, responder: Principal) -> None:
     for ref in ("INC-99", "99", "banana", "INC-"):
         with pytest.raises(NotFound):

@@ -352,3 +352,12 @@ def test_a_report_kept_as_not_an_incident_reads_as_reported_not_declared_at_a_le
     worded = wording.word(kept, severities={**LEVELS, "sev4": "Sev4 - Low"})
     assert worded.text() == "Reported, kept on record as not an incident: reported by Sam"
     assert "Sev4" not in worded.text()
+    guided = ev.IncidentDeclared(
+        at=START,
+        actor=ANA,
+        severity="sev4",
+        reporter="Ana",
+        suggested="not_an_incident",
+        reason=wording.RECORDED_ONLY,
+    ).entry()
+    assert wording.word(guided).text() == "Reported, kept on record as not an incident"

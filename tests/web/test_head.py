@@ -60,3 +60,15 @@ def test_a_refusal_names_head_among_the_methods_a_page_takes(site: str) -> None:
         answer = web.delete("/status")
     assert answer.status_code == 405
     assert answer.headers["allow"] == "GET, HEAD"
+
+
+@pytest.mark.parametrize("path", ["/signin", "/status", "/api/docs"])
+def test_every_page_names_an_icon_that_is_there(site: str, path: str) -> None:
+    """Without one, a browser asks for /favicon.ico, gets a 404, and says so on the console of
+    the first page of every visit."""
+    with httpx.Client(base_url=site, timeout=PATIENCE) as web:
+        page = web.get(path).text
+        icon = page.split('<link rel="icon" href="', 1)[1].split('"', 1)[0]
+        answer = web.get(icon)
+    assert answer.status_code == 200
+    assert answer.headers["content-type"].startswith("image/svg+xml")

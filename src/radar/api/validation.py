@@ -48,6 +48,17 @@ def message(err: Mapping[str, Any]) -> str:
     if kind in ("too_short", "too_long"):
         limit = ctx.get("min_length" if kind == "too_short" else "max_length")
         return f"must have {'at least' if kind == 'too_short' else 'at most'} {limit} items"
+    bounds = {
+        "less_than_equal": ("le", "must be at most"),
+        "greater_than_equal": ("ge", "must be at least"),
+        "less_than": ("lt", "must be less than"),
+        "greater_than": ("gt", "must be more than"),
+    }
+    if kind in bounds:
+        key, words = bounds[kind]
+        return f"{_shown(given)} {words} {ctx.get(key)}" if given is not None else words
+    if kind in ("int_parsing", "int_type", "int_from_float"):
+        return f"{_shown(given)} is not a whole number"
     said = str(err.get("msg", "not a valid value"))
     for prefix in _PREFIXES:
         said = said.removeprefix(prefix)

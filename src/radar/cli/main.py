@@ -6,9 +6,11 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 import typer
+from pydantic import ValidationError
 from typer.core import TyperGroup
 
 import radar
+from radar.api import validation
 from radar.cli import (
     audit,
     db,
@@ -42,6 +44,12 @@ class _Radar(TyperGroup):
     def invoke(self, ctx: Any) -> Any:  # a typer (click) Context
         try:
             return super().invoke(ctx)
+        except typer.BadParameter as exc:
+            # Typer checks values with pydantic and repeats its phrasing ("Input should be less
+            # than or equal to 200", "Value error, …"): say what was wrong in words instead.
+            if isinstance(exc.__cause__, ValidationError) and exc.__cause__.errors():
+                exc.message = validation.message(exc.__cause__.errors()[0])
+            raise
         except RadarError as exc:
             code = EXIT_USAGE if isinstance(exc, InvalidInput) else EXIT_REFUSED
             raise fail(_one_line(exc), code) from None

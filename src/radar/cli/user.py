@@ -12,6 +12,7 @@ from rich.text import Text
 from radar.cli import times
 from radar.cli.context import EXIT_USAGE, container, fail, out
 from radar.domain.access import UserRole
+from radar.settings import ClientSettings
 
 app = typer.Typer(help="User accounts.", no_args_is_help=True)
 MIN_PASSWORD = 10  # services.accounts.MIN_PASSWORD, not imported: client commands stay light
@@ -31,7 +32,11 @@ def bootstrap_admin() -> None:
     out.print(f"  username:  {made.user.username}")
     out.print(f"  password:  {made.password}", markup=False)
     out.print(f"  API token: {made.token.secret}", markup=False)
-    out.print(f"  Try: RADAR_TOKEN={made.token.secret} radar incident list", markup=False)
+    # The CLI talks to RADAR_URL (default http://127.0.0.1:8080): name it when this server is
+    # elsewhere (RADAR_PORT=8090 make run), or the command to try would reach nothing.
+    default = ClientSettings.model_fields["url"].default
+    where = "" if url.rstrip("/") == default else f"RADAR_URL={url.rstrip('/')} "
+    out.print(f"  Try: {where}RADAR_TOKEN={made.token.secret} radar incident list", markup=False)
 
 
 @app.command()

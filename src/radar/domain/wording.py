@@ -116,8 +116,10 @@ RECORDED_ONLY = "recorded only: not an incident"
 
 def _declared(e: TimelineEntry, n: _Names) -> Worded:
     notes = [x for x in (_clean(e.message) or "").split("; ") if x]
-    if f"severity reason: {RECORDED_ONLY}" in notes:
-        rest = [x for x in notes if x != f"severity reason: {RECORDED_ONLY}"]
+    if any(x.endswith(RECORDED_ONLY) for x in notes):
+        # Its level was only a placeholder: say nothing of it, nor of the guide's suggestion
+        # (the decline that follows says it is not an incident), only who reported it.
+        rest = [x for x in notes if x.startswith("reported by ")]
         return Worded("Reported, kept on record as not an incident", "; ".join(rest) or None)
     return Worded(f"Declared {n.severity(e.new)}", _clean(e.message))
 

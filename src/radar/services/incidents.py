@@ -166,6 +166,9 @@ class IncidentService:
             incident, events = decided(running, recorded, who, now, suggested)
             declined, more = inc.decline(incident, who, now, reason=reason, ticket_url=ticket_url)
             stored = uow.incidents.add(declined, [e.entry() for e in (*events, *more)])
+            assert stored.id is not None
+            if who.username:  # its reporter keeps seeing it, restricted or not
+                uow.participants.add(stored.id, [who.username], "reporter", now)
             uow.commit()
         return stored
 
