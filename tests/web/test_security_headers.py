@@ -107,12 +107,15 @@ def test_the_api_reference_loads_only_vendored_files(web: httpx.Client) -> None:
         "swagger-ui.css",
         "swagger-ui-bundle.js",
         "api-docs.js",
+        "favicon.svg",
     }
     for asset in assets:
         answer = web.get(asset)
         assert answer.status_code == 200, asset
         assert answer.content == (STATIC / asset.removeprefix("/static/")).read_bytes()
-        kind = "text/css" if asset.endswith(".css") else "javascript"
+        kind = {"css": "text/css", "svg": "image/svg+xml"}.get(
+            asset.rsplit(".", 1)[1], "javascript"
+        )
         assert kind in answer.headers["content-type"], asset
     vendored = next(a for a in assets if "swagger-ui-dist-" in a).rsplit("/", 1)[0]
     assert web.get(f"{vendored}/LICENSE").status_code == 200
