@@ -48,6 +48,14 @@ def test_holidays_are_skipped() -> None:
     assert cal.next_working_start(MADRID, christmas_eve_evening) == utc(2026, 12, 28, 8, 0)
 
 
+def test_why_it_is_closed_names_the_holiday_or_the_hours() -> None:
+    """A step held on a weekday holiday says so, not "outside working hours"."""
+    christmas_noon = datetime(2026, 12, 25, 11, 0, tzinfo=UTC)  # 12:00 in Madrid, a Friday
+    assert cal.closed_because(MADRID, christmas_noon) == "a holiday (madrid)"
+    evening = datetime(2026, 12, 24, 19, 0, tzinfo=UTC)
+    assert cal.closed_because(MADRID, evening) == "outside working hours (madrid)"
+
+
 def test_working_time_spans_days_and_weekends() -> None:
     friday_4pm = utc(2026, 11, 27, 15, 0)  # 16:00 Madrid: two working hours left on Friday
     assert cal.add_working_time(MADRID, friday_4pm, timedelta(hours=4)) == utc(2026, 11, 30, 10, 0)

@@ -128,3 +128,13 @@ def test_the_form_slack_posts_is_read() -> None:
     assert invocation(b"").text == ""
     with pytest.raises(InvalidInput):
         invocation(b"\xff\xfe")
+
+
+def test_the_app_manifest_hints_at_every_subcommand() -> None:
+    """What Slack shows under `/radar` as people type it names everything the command does."""
+    from radar.integrations.slack_commands import SUBCOMMANDS
+    from radar.integrations.slack_manifest import manifest
+
+    (command,) = manifest("https://radar.example.com")["features"]["slash_commands"]
+    hinted = {part.split()[0] for part in command["usage_hint"].split(" | ")}
+    assert hinted == set(SUBCOMMANDS)

@@ -109,6 +109,13 @@ def is_working(cal: Calendar, at: datetime) -> bool:
     return False
 
 
+def closed_because(cal: Calendar, at: datetime) -> str:
+    """Why ``cal`` is closed at ``at``, in words: a holiday, or outside working hours."""
+    if at.astimezone(cal.zone).date() in cal.closed:
+        return f"a holiday ({cal.id})"
+    return f"outside working hours ({cal.id})"
+
+
 def next_working_start(cal: Calendar, at: datetime) -> datetime | None:
     """``at`` itself when inside working hours, else the next opening; None if it never opens."""
     for start, _end in intervals(cal, at):

@@ -85,7 +85,7 @@ def _hold(cal: calendar.Calendar, timer: Timer, sev: Severity, now: datetime) ->
     if until is None:
         return Firing(note=f"{what} dropped: calendar {cal.id} never opens")
     label = calendar.local_label(cal, until)
-    message = f"{sentence(what)} held until {label}: outside working hours ({cal.id})"
+    message = f"{sentence(what)} held until {label}: {calendar.closed_because(cal, now)}"
     return Firing(
         note="held",
         hold_until=until,

@@ -45,8 +45,8 @@ def manifest(public_url: str, name: str = "Radar") -> dict[str, Any]:
                     "url": base + COMMANDS_PATH,
                     "description": "Declare and respond to incidents",
                     "usage_hint": (
-                        "declare | ack | update TEXT | resolve | role commander @person | status"
-                        " | help"
+                        "declare | ack | update TEXT | resolve | severity LEVEL REASON"
+                        " | role commander @person | status | component SERVICE STATE | help"
                     ),
                     "should_escape": True,  # mentions arrive as <@U123|name>: matched by Slack id
                 }
