@@ -46,7 +46,7 @@ def test_show_prints_words_not_kinds_or_fields(worked: None) -> None:
         "Resolved: Rolled back the deploy",
     ):
         assert words in shown, words
-    assert "Communications lead: laura" in shown  # the roles, above the timeline
+    assert "Communications lead: Laura Gómez (laura)" in shown  # the roles, above the timeline
     for raw in (
         "update_expected",
         "severity_changed",

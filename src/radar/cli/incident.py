@@ -171,13 +171,18 @@ def show(incident: Ref, as_json: Json = False) -> None:
     """Show one incident with its timeline."""
     with client() as api:
         data = api.call("GET", f"/api/v1/incidents/{incident}")
-    if as_json:
-        print(json.dumps(data, indent=2))
-        return
+        if as_json:
+            print(json.dumps(data, indent=2))
+            return
+        # Role holders are stored by id: shown by name, as the timeline and `assign` show them.
+        named = {}
+        if data["roles"]:
+            found = api.call("GET", f"/api/v1/incidents/{incident}/role-candidates")
+            named = {h["id"]: f"{h['name']} ({h['id']})" for h in found["items"]}
     emit(data, False)
     out.print(f"service {data['service']}, reported by {data['reporter']}", markup=False)
     for role, who in data["roles"].items():
-        out.print(f"{ROLE_LABELS.get(role, role)}: {who}", markup=False)
+        out.print(f"{ROLE_LABELS.get(role, role)}: {named.get(who, who)}", markup=False)
     if data.get("proposed_severity"):
         ref = data["reference"]
         out.print(
