@@ -5,9 +5,11 @@ from __future__ import annotations
 import base64
 import binascii
 from dataclasses import dataclass
+from datetime import datetime
 
 from radar.domain import events
 from radar.domain.errors import InvalidInput
+from radar.domain.incident import reference_for
 from radar.domain.lifecycle import Status
 
 MAX_PAGE = 200
@@ -34,6 +36,26 @@ class IncidentFilter:
     # Restricted incidents are kept only when this username takes part; None keeps them all
     # (an admin's view). Set by the services from the principal, never by the caller.
     visible_to: str | None = None
+
+
+@dataclass(frozen=True)
+class Resolution:
+    """An incident resolved, and not reopened since (it may be closed), as the dashboard's list
+    of the day's resolutions shows it: what it was, and who resolved it (the last time)."""
+
+    id: int
+    title: str
+    severity: str
+    service: str
+    drill: bool
+    restricted: bool
+    resolved_at: datetime
+    summary: str | None
+    by: str | None
+
+    @property
+    def reference(self) -> str:
+        return reference_for(self.id)
 
 
 @dataclass(frozen=True)

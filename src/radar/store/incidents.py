@@ -7,28 +7,36 @@ cost more than the queries themselves.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Mapping, Sequence
+from datetime import datetime
 from types import MappingProxyType
 from typing import Any
 
 from sqlalchemy import (
     ColumnElement,
+    Select,
     String,
     Table,
     bindparam,
+    case,
     delete,
     func,
     insert,
+    literal,
     select,
     update,
 )
+from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.compiler import SQLCompiler
+from sqlalchemy.sql.functions import FunctionElement
 
 from radar.domain.errors import NotFound
-from radar.domain.events import TimelineEntry
+from radar.domain.events import IncidentResolved, TimelineEntry
 from radar.domain.incident import Acknowledgement, Incident, Via, reference_for
 from radar.domain.lifecycle import OPEN_STATUSES, Status
-from radar.domain.listing import IncidentFilter, Page
+from radar.domain.listing import IncidentFilter, Page, Resolution
 from radar.domain.roles import Role
 from radar.store import search
 from radar.store.participants import visible_to
@@ -70,6 +78,86 @@ _LAST_SEEN = (
     .order_by(TIMELINE.c.id.desc())
     .limit(1)
 )
+
+# Who resolved an incident, the last time: its newest "resolved" entry's actor.
+_RESOLVED_BY = (
+    select(TIMELINE.c.actor)
+    .where(TIMELINE.c.incident_id == INCIDENTS.c.id, TIMELINE.c.kind == IncidentResolved.kind)
+    .order_by(TIMELINE.c.id.desc())
+    .limit(1)
+    .correlate(INCIDENTS)
+    .scalar_subquery()
+    .label("resolved_by")
+)
+
+
+def _only_open(flt: IncidentFilter) -> bool:
+    """``flt`` keeps the open incidents the viewer may see, and sets nothing else."""
+    return flt == IncidentFilter(open=True, visible_to=flt.visible_to)
+
+
+_OPEN = [s.value for s in OPEN_STATUSES]
+_SEEN = visible_to(bindparam("username", type_=String))
+
+
+@functools.lru_cache(maxsize=16)
+def _most_severe(severities: tuple[str, ...], seen: bool) -> Select[Any]:
+    """The open incidents (``seen``: those the viewer may see), most severe first."""
+    where = (INCIDENTS.c.status.in_(_OPEN), _SEEN) if seen else (INCIDENTS.c.status.in_(_OPEN),)
+    return _most_severe_where(severities, *where)
+
+
+def _most_severe_where(severities: Sequence[str], *where: ColumnElement[bool]) -> Select[Any]:
+    """Those ``where`` keeps, most severe first (``most_severe_first``)."""
+    c = INCIDENTS.c
+    rank: ColumnElement[int] = (
+        case({s: n for n, s in enumerate(severities)}, value=c.severity, else_=len(severities))
+        if severities
+        else literal(0)
+    )
+    return (
+        select(INCIDENTS)
+        .where(*where)
+        .order_by(rank, c.severity, c.declared_at, c.id)
+        .limit(bindparam("limit"))
+    )
+
+
+def _counts(*conditions: ColumnElement[bool]) -> Select[Any]:
+    c = INCIDENTS.c
+    return (
+        select(c.severity, func.count(), func.count(c.acknowledged_at))
+        .where(*conditions)
+        .group_by(c.severity)
+    )
+
+
+_OPEN_COUNTS_ALL = _counts(INCIDENTS.c.status.in_(_OPEN))
+_OPEN_COUNTS_SEEN = _counts(INCIDENTS.c.status.in_(_OPEN), _SEEN)
+
+
+def _resolved(*conditions: ColumnElement[bool]) -> Select[Any]:
+    c = INCIDENTS.c
+    return (
+        select(
+            c.id,
+            c.title,
+            c.severity,
+            c.service,
+            c.drill,
+            c.restricted,
+            c.resolved_at,
+            c.resolution_summary,
+            _RESOLVED_BY,
+        )
+        .where(c.resolved_at >= bindparam("since"), *conditions)
+        .order_by(c.resolved_at.desc(), c.id.desc())
+        .limit(bindparam("limit"))
+    )
+
+
+_RESOLVED_ALL = _resolved()
+_RESOLVED_SEEN = _resolved(_SEEN)
 
 
 def _to_domain(row: Mapping[Any, Any], roles: Mapping[Role, str]) -> Incident:
@@ -251,6 +339,54 @@ class IncidentRepository:
         roles = self._roles([r["id"] for r in rows])
         return [_to_domain(r, roles[r["id"]]) for r in rows]
 
+    def most_severe_first(
+        self, flt: IncidentFilter, severities: Sequence[str], limit: int
+    ) -> list[Incident]:
+        """The dashboard's order: the most severe first (``severities`` from the most severe,
+        in the policy's order; a level it does not name after them), then within a level the
+        one declared first first, as it has waited longest. One more than ``limit`` so the
+        caller knows whether more exist. The open incidents are a few hundred at most: the
+        database sorts them in memory, as it did by id. Without filters (but the viewer's),
+        the statement is built once per policy's levels: this runs on every dashboard."""
+        if _only_open(flt):
+            stmt = _most_severe(tuple(severities), flt.visible_to is not None)
+        else:
+            stmt = _most_severe_where(severities, *_conditions(flt))
+        params = {"limit": limit + 1, "username": flt.visible_to}
+        rows = self.session.execute(stmt, params).mappings().all()
+        roles = self._roles([r["id"] for r in rows])
+        return [_to_domain(r, roles[r["id"]]) for r in rows]
+
+    def count_by_severity(self, flt: IncidentFilter) -> dict[str, tuple[int, int]]:
+        """(how many, how many of them with no acknowledgement that counts) per severity, for
+        the incidents ``flt`` keeps: one grouped query (built once without filters)."""
+        if _only_open(flt):
+            stmt = _OPEN_COUNTS_SEEN if flt.visible_to is not None else _OPEN_COUNTS_ALL
+        else:
+            stmt = _counts(*_conditions(flt))
+        found = self.session.execute(stmt, {"username": flt.visible_to})
+        return {sev: (n, n - acked) for sev, n, acked in found}
+
+    def resolved_since(self, flt: IncidentFilter, since: datetime, limit: int) -> list[Resolution]:
+        """Those ``flt`` keeps that were resolved at ``since`` or later and not reopened since
+        (a reopen clears ``resolved_at``), the last resolved first, at most ``limit``; each
+        with who resolved it (the actor of its newest ``resolved`` entry).
+
+        One query: a walk back along ``ix_incidents_resolved_at`` from now to ``since``, which
+        reads a day of resolutions whatever is stored, and for each row a look back along its
+        timeline's index. SQLite is kept from the other indexes (``unindexed``): without
+        statistics it would take the severity's or the service's (an equality) instead, and
+        read every incident at that level. Only the columns the list shows are read, and the
+        statement for no filter but the viewer's is built once: this runs on every dashboard."""
+        params: dict[str, Any] = {"since": since, "limit": limit}
+        if flt == IncidentFilter():
+            stmt = _RESOLVED_ALL
+        elif flt == IncidentFilter(visible_to=flt.visible_to):
+            stmt, params["username"] = _RESOLVED_SEEN, flt.visible_to
+        else:
+            stmt = _resolved(*_conditions(flt, indexed=False))
+        return [Resolution(*row) for row in self.session.execute(stmt, params)]
+
     def severity_in_use(self, severity: str) -> bool:
         """Whether some incident has this severity (say, a level an older policy defined)."""
         stmt = select(INCIDENTS.c.id).where(INCIDENTS.c.severity == severity).limit(1)
@@ -262,18 +398,43 @@ class IncidentRepository:
         return self.session.execute(stmt).first() is not None
 
 
-def _conditions(flt: IncidentFilter) -> Sequence[ColumnElement[bool]]:
+class unindexed(FunctionElement[str]):
+    """A column that SQLite may not look up by an index (``+column``, its documented way), so
+    that a query takes the index of its other condition; on PostgreSQL, the column as it is
+    (its planner has statistics to choose with)."""
+
+    type = String()
+    name = "unindexed"
+    inherit_cache = True
+
+
+@compiles(unindexed)
+def _as_it_is(element: unindexed, compiler: SQLCompiler, **kw: Any) -> str:
+    return str(compiler.process(element.clauses, **kw))
+
+
+@compiles(unindexed, "sqlite")
+def _plus(element: unindexed, compiler: SQLCompiler, **kw: Any) -> str:
+    return f"+{compiler.process(element.clauses, **kw)}"
+
+
+def _conditions(flt: IncidentFilter, *, indexed: bool = True) -> Sequence[ColumnElement[bool]]:
+    """``flt`` as conditions on ``incidents``; with ``indexed=False`` none of them offers
+    SQLite the status's, severity's or service's index."""
     c = INCIDENTS.c
+    status: ColumnElement[str] = c.status if indexed else unindexed(c.status)
+    severity: ColumnElement[str] = c.severity if indexed else unindexed(c.severity)
+    service: ColumnElement[str] = c.service if indexed else unindexed(c.service)
     conds: list[ColumnElement[bool]] = []
     if flt.statuses:
-        conds.append(c.status.in_([s.value for s in flt.statuses]))
+        conds.append(status.in_([s.value for s in flt.statuses]))
     if flt.severities:
-        conds.append(c.severity.in_(flt.severities))
+        conds.append(severity.in_(flt.severities))
     if flt.services:
-        conds.append(c.service.in_(flt.services))
+        conds.append(service.in_(flt.services))
     if flt.open is not None:
         open_values = [s.value for s in OPEN_STATUSES]
-        conds.append(c.status.in_(open_values) if flt.open else c.status.not_in(open_values))
+        conds.append(status.in_(open_values) if flt.open else status.not_in(open_values))
     if flt.drill is not None:
         conds.append(c.drill.is_(flt.drill))
     if flt.visible_to is not None:

@@ -1,4 +1,5 @@
-"""The dashboard: open incidents by severity, live."""
+"""The dashboard: open incidents, the most severe and longest waiting first, how many per
+level, and the last day's resolutions; live."""
 
 from __future__ import annotations
 
@@ -45,4 +46,5 @@ async def dashboard(
         policy=policy.policy,
         chosen={"severity": severity, "service": service, "q": q},
         query=request.url.query,
+        tab_alert=board.alert,  # base.html marks the tab's icon; static/tab.js after swaps
     )
