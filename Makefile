@@ -9,7 +9,7 @@ DEV_STAMP := $(VENV)/.installed
 # True when the stamp $(1) exists and is newer than pyproject.toml.
 fresh = { [ -f $(1) ] && [ ! pyproject.toml -nt $(1) ]; }
 
-.PHONY: install install-run install-dev run test check bench fmt clean
+.PHONY: install install-run install-dev run test check bench screenshots fmt clean
 
 install: install-dev
 
@@ -61,6 +61,11 @@ bench: install-dev
 	$(BIN)/python bench/engine.py
 	$(BIN)/python bench/web.py
 	$(BIN)/python bench/ingest.py
+
+# The pictures in docs/web.md (docs/images/): the room, the dashboard and the status page, light
+# and dark, desktop and phone, of a scene played on a fresh database; needs Debian's chromium.
+screenshots: install-dev
+	$(BIN)/python scripts/screenshots.py
 
 fmt: install-dev
 	$(BIN)/ruff format src tests bench

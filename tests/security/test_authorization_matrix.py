@@ -138,7 +138,13 @@ RULES: dict[tuple[str, str], Call] = {
     ("GET", "/live"): Call(Rule.SIGNED_IN),
     ("GET", "/process"): Call(Rule.SIGNED_IN),
     ("GET", "/services"): Call(Rule.SIGNED_IN),
+    ("GET", "/styleguide"): Call(Rule.SIGNED_IN),
+    # The styleguide's samples: what radar.css already says to anyone.
+    ("GET", "/styleguide/tokens.css"): Call(Rule.PUBLIC),
     ("GET", "/report"): Call(Rule.SIGNED_IN),
+    ("POST", "/incidents/{reference}/decline"): Call(
+        Rule.WEB_RESPOND, incident=True, form={"reason": "A test", "ticket_url": ""}
+    ),
     ("POST", "/report"): Call(
         Rule.WEB_REPORT,
         form={"title": "Search is slow", "service": "search", "severity": "sev3"},

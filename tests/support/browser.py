@@ -101,3 +101,12 @@ def tab_to(page: Page, name: str, limit: int = 40) -> None:
         if page.evaluate("document.activeElement.textContent.trim()") == name:
             return
     raise AssertionError(f"{name!r} is not reached with Tab")
+
+
+def action(page: Page, name: str) -> None:
+    """Open the room's rarer action ``name`` ("Resolve", "Assign a role" ...) under *More
+    actions*, as a person would, unless it is open already (a refused form comes back open)."""
+    details = page.locator("details.action", has=page.locator("summary", has_text=name))
+    if details.get_attribute("open") is None:
+        details.locator("summary").first.click()
+    expect(details).to_have_attribute("open", "")

@@ -24,6 +24,7 @@ from tests.support.browser import (
     WAIT,
     Console,
     accessible,
+    action,
     opened,
     signed_in,
     tab_to,
@@ -87,7 +88,8 @@ def test_report_acknowledge_update_live_and_resolve(
     maria.get_by_role("button", name="Post update").click()
     expect(maria.locator("#timeline")).to_contain_text("14:02 deploy")
 
-    # Resolve, publishing the summary.
+    # Resolve, publishing the summary: under More actions.
+    action(maria, "Resolve")
     maria.get_by_label("What fixed it").fill("Rolled back the 14:02 deploy.")
     maria.get_by_label("Publish the summary on the status page").check()
     maria.get_by_role("button", name="Resolve").click()

@@ -98,7 +98,8 @@ def test_an_acknowledgement_before_a_fresh_level_is_shown_in_words(
     maria.reload()
     expect(maria.locator("#status")).to_have_text("resolved")
     expect(ack).to_have_text(SAID_RESOLVED)
-    expect(maria.locator("#summary .overdue")).to_have_count(0)  # a fact, not an alarm
+    # A fact, not an alarm.
+    expect(maria.locator("#room-head .overdue, #details .overdue")).to_have_count(0)
     expect(maria.get_by_role("button", name="Acknowledge")).to_have_count(0)
     accessible(maria, f"room-ack-resolved-{'phone' if viewport else 'desktop'}")
     console.clean()
@@ -217,7 +218,7 @@ def test_a_declined_report_reads_not_an_incident_and_can_be_reported_anyway(
         assert maria.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
 
     maria.goto(f"/incidents/{ref}")
-    summary = maria.locator("#summary")
+    summary = maria.locator("#details")
     expect(maria.locator(".sev")).to_have_text("Not an incident")
     expect(summary).not_to_contain_text("Sev4")
     expect(summary).to_contain_text("One customer's browser setting")

@@ -14,7 +14,7 @@ from radar.domain.access import UserRole
 from radar.domain.roles import Role
 from radar.server import create_app
 from radar.services.incidents import Declaration
-from tests.support.browser import PHONE, Console, accessible, signed_in
+from tests.support.browser import PHONE, Console, accessible, action, signed_in
 from tests.support.live import serve
 from tests.support.radar import ANA
 from tests.web.conftest import PASSWORD
@@ -47,12 +47,14 @@ def test_changes_read_what_changed_then_why(
 ) -> None:
     maria = signed_in(chromium, site, "maria", console)
     maria.goto("/incidents/INC-1")
+    action(maria, "Change the severity")
     maria.get_by_label("Severity", exact=True).select_option("sev1")
     maria.get_by_label("Reason").fill("Card numbers visible in the logs")
     maria.get_by_role("button", name="Change severity").click()
     entry(maria, "Severity Sev2 - Major → Sev1 - Critical: Card numbers visible in the logs")
 
     container.incidents.assign_role(ANA, "INC-1", role=Role.COMMUNICATIONS_LEAD, assignee="laura")
+    action(maria, "Resolve")
     maria.get_by_label("What fixed it").fill("Rolled back the deploy")
     maria.get_by_label("Publish the summary on the status page").check()
     maria.get_by_role("button", name="Resolve").click()

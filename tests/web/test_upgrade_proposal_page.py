@@ -45,7 +45,8 @@ def test_a_pending_proposal_is_a_notice_above_everything_else(
     room = browser.get("/incidents/INC-1").text
     assert NOTICE in room
     assert "Without an answer it stays Sev2 - Major" in room
-    assert room.index(NOTICE) < room.index('id="summary-h"')  # before the summary, the actions
+    # Right under the room's header, before the update form, the timeline and the actions.
+    assert room.index('id="room-head"') < room.index(NOTICE) < room.index('id="update-h"')
     assert [(m.group(1), m.group(2)) for m in FORM.finditer(room)] == [
         ("accept", "Accept"),
         ("decline", "Decline"),
@@ -63,7 +64,7 @@ def test_accepting_moves_the_incident_and_lands_back_on_the_room(
     (moved,) = [e for e in detail.timeline if e.kind == "severity_changed"]
     assert (moved.actor, moved.via) == ("María Soto", "web")
     room = browser.get("/incidents/INC-1").text
-    assert "Radar proposes" not in room.split('id="summary-h"')[0]
+    assert room.split('<div id="proposal">')[1].split("</div>")[0].strip() == ""  # no notice
     assert "upgrade-proposal" not in room
 
 

@@ -12,6 +12,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException
+from starlette.middleware.gzip import GZipMiddleware
 
 from radar.domain.errors import RadarError
 from radar.web import templating
@@ -27,6 +28,7 @@ from radar.web.routes import (
     process,
     report,
     status,
+    styleguide,
 )
 
 ROUTERS = (
@@ -39,6 +41,7 @@ ROUTERS = (
     process.router,
     report.router,
     status.router,
+    styleguide.router,
 )
 # Paths that answer machines: errors there stay JSON.
 MACHINE_PATHS = ("/api/", "/integrations/", "/ack/", "/healthz", "/readyz")
@@ -76,7 +79,10 @@ Handler = Callable[[Request, Exception], Awaitable[Response]]
 
 def mount(app: FastAPI) -> None:
     app.state.templates = templating.make()
-    app.mount("/static", StaticFiles(directory=templating.STATIC), name="static")
+    # Stylesheets and scripts go out compressed to a browser that takes gzip: what a phone
+    # downloads for a page stays small (tests/web/test_page_weight.py).
+    static = GZipMiddleware(StaticFiles(directory=templating.STATIC), minimum_size=1024)
+    app.mount("/static", static, name="static")
     for router in (*ROUTERS, docs):
         # The body limit create_app chose for the API (1 MiB); see api/limits.py.
         app.include_router(router, max_body_size=app.state.max_body_size)

@@ -43,15 +43,19 @@ def utc_text(at: datetime) -> str:
     return at.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
 
 
+SOON = timedelta(minutes=5)  # a countdown turns amber ("soon") this long before it is due
+
+
 def _time(
-    at: datetime, kind: str, text: str, now: datetime | None = None, overdue: bool = False
+    at: datetime, kind: str, text: str, now: datetime | None = None, mark: str = ""
 ) -> Markup:
-    """The element static/times.js keeps: ``now`` for what counts (ages, countdowns)."""
+    """The element static/times.js keeps: ``now`` for what counts (ages, countdowns); ``mark``
+    a class (``soon``, ``overdue``) that the script then keeps in step with the clock."""
     more = Markup("")
     if now is not None:
         more += Markup(' data-now="{}" title="{}"').format(iso(now), utc_text(at))
-    if overdue:
-        more += Markup(' class="overdue"')
+    if mark:
+        more += Markup(' class="{}"').format(mark)
     return Markup('<time datetime="{}" data-time="{}"{}>{}</time>').format(
         iso(at), kind, more, text
     )
@@ -61,6 +65,12 @@ def stamp(at: datetime | None) -> Markup:
     """``<time datetime="2026-11-27T10:05:00Z" data-time="stamp">2026-11-27 10:05 UTC</time>``:
     shown in the reader's zone, with its abbreviation (``2026-11-27 05:05 EST``)."""
     return _time(at, "stamp", utc_text(at)) if at else Markup("")
+
+
+def clock(at: datetime | None) -> Markup:
+    """``10:05 UTC``: the time of day with its zone, under a heading that gives the day (the
+    room's timeline); shown in the reader's zone (``05:05 EST``)."""
+    return _time(at, "clock", at.astimezone(UTC).strftime("%H:%M UTC")) if at else Markup("")
 
 
 def ago(then: datetime | None, now: datetime) -> Markup:
@@ -79,13 +89,15 @@ def until(at: datetime | None, now: datetime) -> Markup:
 
 
 def due(at: datetime | None, now: datetime) -> Markup:
-    """``due in 28 min``, or ``overdue by 2 min`` (marked ``overdue``) once ``at`` has passed:
-    a promised update. The browser turns one into the other when the time comes."""
+    """``due in 28 min`` (marked ``soon`` in its last five minutes), or ``overdue by 2 min``
+    (marked ``overdue``) once ``at`` has passed: a promised update. The browser turns one into
+    the next when the time comes."""
     if at is None:
         return Markup("")
     if at > now:
-        return _time(at, "due", f"due in {span(at - now)}", now)
-    return _time(at, "due", f"overdue by {span(now - at)}", now, overdue=True)
+        mark = "soon" if at - now <= SOON else ""
+        return _time(at, "due", f"due in {span(at - now)}", now, mark)
+    return _time(at, "due", f"overdue by {span(now - at)}", now, "overdue")
 
 
 def make() -> Jinja2Templates:
@@ -95,6 +107,7 @@ def make() -> Jinja2Templates:
     env.filters["until"] = until
     env.filters["due"] = due
     env.filters["stamp"] = stamp
+    env.filters["clock"] = clock
     env.filters["iso"] = iso
     env.filters["span"] = span
     env.trim_blocks = True

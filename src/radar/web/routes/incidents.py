@@ -29,6 +29,7 @@ from radar.domain.lifecycle import Action, Status, status_changes
 from radar.domain.listing import IncidentFilter
 from radar.domain.roles import Role
 from radar.services.sessions import WebSession
+from radar.web import room
 from radar.web.auth import container_of, posted, signed_in
 from radar.web.pages import page
 
@@ -40,6 +41,11 @@ UPDATE_TEMPLATES = (
     "We are still investigating.",
     "We have identified the cause and are working on a fix.",
     "A fix has been deployed; we are monitoring the results.",
+)
+# What the room's header offers; the rest are rarer and have their own place (reporting a
+# declined report anyway has its own form where the update form would be).
+EVERYDAY = frozenset(
+    {a.value for a in (Action.ACKNOWLEDGE, Action.POST_UPDATE, Action.REPORT_ANYWAY)}
 )
 REFUSED = {InvalidInput: 422, InvalidTransition: 409, Conflict: 409, Forbidden: 403, NotFound: 404}
 
@@ -55,6 +61,7 @@ async def _room(
     error: str = "",
     status: int = 200,
     draft: str = "",
+    opened: str = "",
 ) -> HTMLResponse:
     c = container_of(request)
     detail = await run_in_threadpool(c.incidents.get, session.principal, reference)
@@ -67,6 +74,7 @@ async def _room(
     i = detail.incident
     proposed = [e for e in detail.timeline if e.kind == "upgrade_proposed"]
     words = wording.for_policy(policy)
+    actions = _offered(i, session)
     return page(
         request,
         "incident.html",
@@ -74,13 +82,19 @@ async def _room(
         status,
         page="incident",
         i=i,
-        # Each entry with its words (domain/wording.py), newest first.
-        timeline=[(e, words(e)) for e in reversed(detail.timeline)],
+        # Each entry with its words (domain/wording.py), newest first, in bursts (web/room.py).
+        timeline=room.grouped(room.Entry(e, words(e)) for e in reversed(detail.timeline)),
         plan=plan,
+        update_due=room.update_due(plan.items),
+        tab_title=room.tab_title(i),
+        tab_alert=bool(detail.acknowledgement and detail.acknowledgement.awaiting),
         policy=policy,
         severity_name={s.id: s.name for s in policy.severities},
         people={p.id: p.name for p in policy.people},
-        actions=_offered(i, session),
+        service_name={s.id: s.name for s in policy.services},
+        actions=actions,
+        # The rarer actions, in their own place below the header's everyday two.
+        rarer=actions - EVERYDAY,
         roles=list(Role),
         holders=holders,  # who may hold a role: the assign form's picker
         # What "Status after this update" offers: only the moves the lifecycle allows now.
@@ -98,6 +112,7 @@ async def _room(
         can_respond=session.principal.can_write,
         error=error,
         draft=draft,
+        opened=opened,  # the rarer action whose form was refused: shown open, to try again
     )
 
 
@@ -105,6 +120,8 @@ def _offered(i: inc.Incident, session: WebSession) -> set[str]:
     """What the room offers: what the incident allows now, less reporting it anyway for
     someone who may not report."""
     actions = set(inc.available_actions(i))
+    if not session.principal.can_write:  # a viewer reads: nothing offered is then refused
+        actions &= {Action.REPORT_ANYWAY.value}
     if not session.principal.may(Permission.REPORT):
         actions.discard(Action.REPORT_ANYWAY.value)
     return actions
@@ -163,12 +180,15 @@ async def _act(
     session: WebSession,
     reference: str,
     act: Callable[[dict[str, str]], object],
+    form: str = "",
 ) -> Response:
+    """Run ``act`` on the posted fields, then back to the room; a refusal shows the room with
+    the reason, and the rarer action's ``form`` open again."""
     fields = await posted(request, session)
     try:
         await run_in_threadpool(act, fields)
     except (InvalidInput, InvalidTransition, Conflict, Forbidden) as exc:
-        return await _room(request, session, reference, exc.message, _status_of(exc))
+        return await _room(request, session, reference, exc.message, _status_of(exc), opened=form)
     return RedirectResponse(f"/incidents/{reference}", status_code=303)
 
 
@@ -216,7 +236,7 @@ async def resolve(request: Request, session: Session, reference: str) -> Respons
             via=Via.WEB,
         )
 
-    return await _act(request, session, reference, act)
+    return await _act(request, session, reference, act, "resolve")
 
 
 @router.post("/{reference}/reopen")
@@ -229,6 +249,7 @@ async def reopen(request: Request, session: Session, reference: str) -> Response
         lambda f: incidents.reopen(
             session.principal, reference, reason=f.get("reason", ""), via=Via.WEB
         ),
+        "reopen",
     )
 
 
@@ -257,6 +278,7 @@ async def change_severity(request: Request, session: Session, reference: str) ->
             reason=f.get("reason", ""),
             via=Via.WEB,
         ),
+        "change_severity",
     )
 
 
@@ -292,7 +314,7 @@ async def assign_role(request: Request, session: Session, reference: str) -> Res
             via=Via.WEB,
         )
 
-    return await _act(request, session, reference, _checked(act))
+    return await _act(request, session, reference, _checked(act), "assign_role")
 
 
 @router.post("/{reference}/participants")
@@ -305,6 +327,26 @@ async def add_participant(request: Request, session: Session, reference: str) ->
         lambda f: incidents.add_participant(
             session.principal, reference, f.get("username", ""), Via.WEB
         ),
+        "add_participant",
+    )
+
+
+@router.post("/{reference}/decline")
+async def decline(request: Request, session: Session, reference: str) -> Response:
+    """A report in triage is not an incident: kept on record, with why and a ticket link."""
+    incidents = container_of(request).incidents
+    return await _act(
+        request,
+        session,
+        reference,
+        lambda f: incidents.decline(
+            session.principal,
+            reference,
+            reason=f.get("reason", ""),
+            ticket_url=f.get("ticket_url", "").strip() or None,
+            via=Via.WEB,
+        ),
+        "decline",
     )
 
 

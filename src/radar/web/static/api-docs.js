@@ -6,7 +6,9 @@
   window.ui = window.SwaggerUIBundle({
     url: root.dataset.openapiUrl,
     domNode: root,
-    deepLinking: true,
+    // No deep links: with them each operation's path is a link inside the operation's button,
+    // an interactive control inside another (axe-core's nested-interactive).
+    deepLinking: false,
     // No badge from the public validator: it would load an image from another origin.
     validatorUrl: null,
     presets: [window.SwaggerUIBundle.presets.apis],

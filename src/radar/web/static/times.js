@@ -3,15 +3,18 @@
 // The server writes every instant as <time datetime="...Z" data-time="..."> with a reading in
 // UTC that names its zone (what a reader without JavaScript sees); see web/templating.py.
 //   stamp  "2026-11-27 10:05 UTC"  -> "2026-11-27 05:05 EST" (the browser's zone, abbreviated)
+//   clock  "10:05 UTC"             -> "05:05 EST" (the time of day, under a heading with the day)
 //   ago    "under a minute"        -> "2 min" two minutes later (the page says "ago" around it)
 //   until  "in 28 min"             -> "now" once it is due
-//   due    "due in 1 min"          -> "overdue by 2 min", marked with the class "overdue"
+//   due    "due in 1 min"          -> "overdue by 2 min", marked with the class "overdue"; in its
+//          last five minutes marked "soon" (amber), as web/templating.py's due() does
 // Ages and countdowns count on from the server's time of the page (data-now), not from the
 // reader's clock, which may be wrong. They tick every 15 s and after every HTMX swap.
 // A file, not an inline script: pages run under a Content-Security-Policy (script-src 'self').
 (function () {
   "use strict";
   var TICK_MS = 15000;
+  var SOON_MS = 5 * 60000; // a countdown turns amber this long before it is due
   var seen = new WeakMap(); // element -> {now: the server's time then, at: our clock then}
   var zoneFormat = new Intl.DateTimeFormat(undefined, { timeZoneName: "short" });
 
@@ -65,9 +68,10 @@
     if (isNaN(at)) return;
     var kind = el.dataset.time;
     var date = new Date(at);
-    if (kind === "stamp") {
+    if (kind === "stamp" || kind === "clock") {
       if (!el.title) el.title = el.textContent; // the UTC reading, on hover
-      say(el, local(date));
+      var text = local(date);
+      say(el, kind === "clock" ? text.slice(11) : text); // "2026-11-27 " is 11 characters
       return;
     }
     var exact = local(date);
@@ -79,6 +83,7 @@
       say(el, left > 0 ? "in " + span(left) : "now");
     } else if (kind === "due") {
       el.classList.toggle("overdue", left <= 0);
+      el.classList.toggle("soon", left > 0 && left <= SOON_MS);
       say(el, left > 0 ? "due in " + span(left) : "overdue by " + span(left));
     }
   }
